@@ -1,0 +1,83 @@
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kasserpro.tenancy import TenantOwned
+
+
+class Tenant(models.Model):
+    """A company using KasserPro; owns branches, users, catalogue and books."""
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(unique=True)
+    prices_include_tax = models.BooleanField(
+        default=True, help_text=_("Shelf prices already contain VAT.")
+    )
+    allow_negative_stock = models.BooleanField(default=False)
+    discount_approval_percent = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("10.00"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("Discounts above this share of a sale need a manager."),
+    )
+    currency = models.CharField(max_length=3, default="EGP")
+
+    def __str__(self):
+        return self.name
+
+
+class Branch(TenantOwned):
+    code = models.CharField(max_length=16)
+    name = models.CharField(max_length=120)
+    address = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        verbose_name_plural = "branches"
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "code"], name="branch_code_per_tenant"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Admin")
+    MANAGER = "manager", _("Manager")
+    CASHIER = "cashier", _("Cashier")
+
+
+class User(AbstractUser):
+    """A person who signs in: platform staff (no tenant) or a tenant's staff.
+
+    Users are not scoped by django-scopes because authentication must find
+    them before any tenant is known; selectors filter them by tenant by hand.
+    """
+
+    tenant = models.ForeignKey(
+        Tenant, on_delete=models.PROTECT, null=True, blank=True, related_name="users"
+    )
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.CASHIER)
+    home_branch = models.ForeignKey(
+        Branch, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(tenant__isnull=True) | models.Q(home_branch__isnull=False),
+                name="tenant_user_has_home_branch",
+            ),
+        ]
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def is_manager_or_admin(self) -> bool:
+        return self.role in (Role.ADMIN, Role.MANAGER)

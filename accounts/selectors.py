@@ -1,0 +1,33 @@
+from accounts.models import Branch, Role, User
+from kasserpro.errors import NotFound
+
+BRANCH_HEADER = "HTTP_X_BRANCH_ID"
+
+
+def branch_for_user(*, user: User, requested: str | int | None = None) -> Branch:
+    """Return the branch ``user`` works in for this request.
+
+    A cashier always works in their home branch, whatever the request asks
+    (DESIGN.md invariant 6). An admin or manager may name another branch of
+    their own tenant; one of another tenant, or a malformed id, is NotFound.
+    Must run inside the user's tenant scope.
+    """
+    if requested in (None, "") or user.role == Role.CASHIER:
+        return user.home_branch
+    try:
+        branch_id = int(requested)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    branch = Branch.objects.filter(pk=branch_id, tenant_id=user.tenant_id).first()
+    if branch is None:
+        raise NotFound()
+    return branch
+
+
+def branch_for_request(request) -> Branch:
+    """Return the working branch of an authenticated request, cached on it."""
+    branch = getattr(request, "_working_branch", None)
+    if branch is None:
+        branch = branch_for_user(user=request.user, requested=request.META.get(BRANCH_HEADER))
+        request._working_branch = branch
+    return branch

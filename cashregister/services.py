@@ -1,0 +1,130 @@
+import logging
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+
+from accounts.models import Branch, User
+from cashregister.exceptions import ShiftAlreadyOpen, ShiftNotOpen
+from cashregister.models import CashDrawer, CashMovement, CashMovementKind, Shift, ShiftStatus
+from kasserpro.errors import InvalidState
+from kasserpro.money import ZERO, money
+
+logger = logging.getLogger(__name__)
+
+
+def drawer_move(
+    *,
+    branch: Branch,
+    kind: str,
+    amount: Decimal,
+    user: User,
+    shift: Shift | None = None,
+    order=None,
+    note: str = "",
+) -> CashMovement:
+    """Write one ledger row and move the drawer balance by ``amount``.
+
+    The balance changes in a single ``UPDATE … SET balance = balance + x``,
+    which takes the drawer's row lock until the caller's transaction ends, so
+    racing writers on PostgreSQL queue instead of losing an update. Must run
+    inside the caller's transaction.
+    """
+    drawer = _drawer_for(branch)
+    CashDrawer.objects.filter(pk=drawer.pk).update(balance=F("balance") + amount)
+    return CashMovement.objects.create(
+        tenant_id=branch.tenant_id,
+        drawer=drawer,
+        branch=branch,
+        shift=shift,
+        kind=kind,
+        amount=amount,
+        order=order,
+        user=user,
+        note=note,
+    )
+
+
+def _drawer_for(branch: Branch) -> CashDrawer:
+    drawer = CashDrawer.objects.filter(branch=branch).first()
+    if drawer is not None:
+        return drawer
+    try:
+        with transaction.atomic():
+            return CashDrawer.objects.create(tenant_id=branch.tenant_id, branch=branch)
+    except IntegrityError:
+        return CashDrawer.objects.get(branch=branch)
+
+
+def shift_open(*, user: User, branch: Branch, opening_cash: Decimal) -> Shift:
+    """Open a shift for ``user`` at ``branch`` and put the float in the drawer.
+
+    Raises ShiftAlreadyOpen if the user has an open shift anywhere; the
+    partial unique index settles two opens racing each other.
+    """
+    opening_cash = money(opening_cash)
+    try:
+        with transaction.atomic():
+            shift = Shift.objects.create(
+                tenant_id=user.tenant_id, branch=branch, user=user, opening_cash=opening_cash
+            )
+            if opening_cash:
+                drawer_move(
+                    branch=branch,
+                    kind=CashMovementKind.FLOAT,
+                    amount=opening_cash,
+                    user=user,
+                    shift=shift,
+                )
+    except IntegrityError:
+        raise ShiftAlreadyOpen() from None
+
+    logger.info("Shift opened", extra={"tenant": user.tenant_id, "shift": shift.pk})
+    return shift
+
+
+def shift_lock_for_sale(*, user: User, branch: Branch) -> Shift:
+    """Return ``user``'s open shift at ``branch``, locked until commit.
+
+    The lock makes a sale and a close of the same shift take turns: a close
+    never computes expected cash while a sale of that shift is half-written.
+    Raises ShiftNotOpen.
+    """
+    shift = (
+        Shift.objects.select_for_update()
+        .filter(user=user, branch=branch, status=ShiftStatus.OPEN)
+        .first()
+    )
+    if shift is None:
+        raise ShiftNotOpen()
+    return shift
+
+
+def shift_close(*, shift: Shift, counted_cash: Decimal, closed_by: User) -> Shift:
+    """Close ``shift`` with the cash counted in the drawer.
+
+    A count that differs from what is expected is accepted and its variance
+    recorded. Raises InvalidState when the shift is already closed, so two
+    closes racing give one close.
+    """
+    counted_cash = money(counted_cash)
+    with transaction.atomic():
+        locked = Shift.objects.select_for_update().filter(pk=shift.pk).first()
+        if locked is None or locked.status != ShiftStatus.OPEN:
+            raise InvalidState()
+
+        expected = locked.movements.aggregate(total=Sum("amount"))["total"] or ZERO
+        locked.status = ShiftStatus.CLOSED
+        locked.expected_cash = expected
+        locked.counted_cash = counted_cash
+        locked.variance = counted_cash - expected
+        locked.closed_at = timezone.now()
+        locked.closed_by = closed_by
+        locked.save()
+
+    logger.info(
+        "Shift closed",
+        extra={"tenant": locked.tenant_id, "shift": locked.pk, "variance": str(locked.variance)},
+    )
+    return locked

@@ -1,0 +1,57 @@
+from decimal import Decimal
+
+from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from accounts.models import Branch
+from inventory.models import BranchStock, Product
+
+
+def product_list(
+    *, branch: Branch, search: str = "", sku: str = "", active_only: bool = True
+) -> QuerySet[Product]:
+    """Return the tenant's products with ``stock`` at ``branch`` annotated.
+
+    ``search`` matches English or Arabic name, sku or barcode; ``sku`` is an
+    exact match. Runs in the caller's tenant scope.
+    """
+    stock = BranchStock.objects.filter(branch=branch, product=OuterRef("pk")).values(
+        "quantity"
+    )[:1]
+    products = Product.objects.annotate(
+        stock=Coalesce(
+            Subquery(stock),
+            Value(Decimal("0")),
+            output_field=DecimalField(max_digits=12, decimal_places=3),
+        )
+    )
+    if active_only:
+        products = products.filter(is_active=True)
+    if search:
+        products = products.filter(
+            Q(name__icontains=search)
+            | Q(name_ar__icontains=search)
+            | Q(sku__iexact=search)
+            | Q(barcode=search)
+        )
+    if sku:
+        products = products.filter(sku=sku)
+    return products.order_by("name", "pk")
+
+
+def product_get(*, branch: Branch, product_id: int) -> Product:
+    """Return one product with its stock at ``branch``; DoesNotExist if absent."""
+    return product_list(branch=branch, active_only=False).get(pk=product_id)
+
+
+def products_for_sale(*, product_ids: set[int]) -> dict[int, Product]:
+    """Return the active products among ``product_ids``, by id."""
+    return Product.objects.filter(pk__in=product_ids, is_active=True).in_bulk()
+
+
+def stock_level(*, branch: Branch, product: Product) -> Decimal:
+    return (
+        BranchStock.objects.filter(branch=branch, product=product)
+        .values_list("quantity", flat=True)
+        .first()
+    ) or Decimal("0")

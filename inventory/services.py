@@ -1,0 +1,177 @@
+import logging
+from collections.abc import Mapping
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from accounts.models import Branch, User
+from inventory.exceptions import InsufficientStock
+from inventory.models import BranchStock, MovementKind, Product, StockMovement
+from kasserpro.errors import ValidationFailed
+
+logger = logging.getLogger(__name__)
+
+
+def _ordered(quantities: Mapping[Product, Decimal]) -> list[tuple[Product, Decimal]]:
+    # Every writer touches stock rows in product-id order, so two multi-line
+    # orders lock the same rows in the same sequence and cannot deadlock.
+    return sorted(quantities.items(), key=lambda item: item[0].pk)
+
+
+def stock_take(
+    *,
+    branch: Branch,
+    quantities: Mapping[Product, Decimal],
+    kind: str = MovementKind.SALE,
+    user: User | None,
+    order=None,
+    reason: str = "",
+) -> None:
+    """Take ``quantities`` out of ``branch``'s stock, all or nothing.
+
+    Each decrement is one conditional UPDATE (``quantity >= n``) unless the
+    tenant allows negative stock: the row lock it takes serialises racing
+    sales on PostgreSQL, and SQLite's write lock serialises them there. The
+    caller's transaction must be open so a refusal rolls back earlier lines.
+
+    Raises InsufficientStock naming every short product; nothing is changed
+    then.
+    """
+    allow_negative = branch.tenant.allow_negative_stock
+    short = []
+    for product, quantity in _ordered(quantities):
+        if not product.track_stock:
+            continue
+        rows = BranchStock.objects.filter(branch=branch, product=product)
+        if not allow_negative:
+            rows = rows.filter(quantity__gte=quantity)
+        if rows.update(quantity=F("quantity") - quantity) == 1:
+            continue
+        if allow_negative:
+            _stock_row_create(branch=branch, product=product, quantity=-quantity)
+            continue
+        short.append(_short_line(branch=branch, product=product, wanted=quantity))
+    if short:
+        logger.warning(
+            "Sale refused: insufficient stock",
+            extra={"tenant": branch.tenant_id, "branch": branch.pk, "short": short},
+        )
+        raise InsufficientStock(short)
+
+    _movements_record(
+        branch=branch,
+        quantities={p: -q for p, q in quantities.items() if p.track_stock},
+        kind=kind,
+        user=user,
+        order=order,
+        reason=reason,
+    )
+
+
+def stock_put(
+    *,
+    branch: Branch,
+    quantities: Mapping[Product, Decimal],
+    kind: str,
+    user: User | None,
+    order=None,
+    reason: str = "",
+    unit_costs: Mapping[Product, Decimal] | None = None,
+) -> None:
+    """Add ``quantities`` to ``branch``'s stock (refunds, purchases, opening).
+
+    Runs in the caller's transaction; rows are created when missing.
+    """
+    for product, quantity in _ordered(quantities):
+        if not product.track_stock:
+            continue
+        rows = BranchStock.objects.filter(branch=branch, product=product)
+        if rows.update(quantity=F("quantity") + quantity) == 0:
+            _stock_row_create(branch=branch, product=product, quantity=quantity)
+    _movements_record(
+        branch=branch,
+        quantities={p: q for p, q in quantities.items() if p.track_stock},
+        kind=kind,
+        user=user,
+        order=order,
+        reason=reason,
+        unit_costs=unit_costs,
+    )
+
+
+def _stock_row_create(*, branch: Branch, product: Product, quantity: Decimal) -> None:
+    # A concurrent writer may create the same row first; the savepoint keeps
+    # the outer transaction usable, and the retry then updates that row.
+    try:
+        with transaction.atomic():
+            BranchStock.objects.create(
+                tenant_id=branch.tenant_id, branch=branch, product=product, quantity=quantity
+            )
+    except IntegrityError:
+        BranchStock.objects.filter(branch=branch, product=product).update(
+            quantity=F("quantity") + quantity
+        )
+
+
+def _short_line(*, branch: Branch, product: Product, wanted: Decimal) -> dict:
+    available = (
+        BranchStock.objects.filter(branch=branch, product=product)
+        .values_list("quantity", flat=True)
+        .first()
+    ) or Decimal("0")
+    return {
+        "product": product.pk,
+        "name": product.name,
+        "requested": str(wanted),
+        "available": str(available),
+    }
+
+
+def _movements_record(
+    *,
+    branch: Branch,
+    quantities: Mapping[Product, Decimal],
+    kind: str,
+    user: User | None,
+    order,
+    reason: str,
+    unit_costs: Mapping[Product, Decimal] | None = None,
+) -> None:
+    unit_costs = unit_costs or {}
+    StockMovement.objects.bulk_create(
+        StockMovement(
+            tenant_id=branch.tenant_id,
+            branch=branch,
+            product=product,
+            kind=kind,
+            quantity_delta=quantity,
+            unit_cost=unit_costs.get(product),
+            order=order,
+            user=user,
+            reason=reason,
+        )
+        for product, quantity in _ordered(quantities)
+    )
+
+
+
+def product_save(*, tenant_id: int, product: Product | None = None, **fields) -> Product:
+    """Create a product of ``tenant_id``, or change ``product``'s fields.
+
+    Raises ValidationFailed when the sku or barcode is taken in the tenant.
+    """
+    if product is None:
+        product = Product(tenant_id=tenant_id)
+    for name, value in fields.items():
+        setattr(product, name, value)
+    try:
+        with transaction.atomic():
+            product.save()
+    except IntegrityError:
+        raise ValidationFailed(
+            {"sku": [_("A product with this sku or barcode already exists.")]}
+        ) from None
+    logger.info("Product %s saved", product.sku, extra={"tenant": tenant_id})
+    return product

@@ -1,0 +1,31 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from accounts import api as accounts_api
+from cashregister import api as cash_api
+from inventory import api as inventory_api
+from orders import api as orders_api
+
+api_patterns = [
+    path("auth/token/", accounts_api.TokenObtainApi.as_view(), name="token"),
+    path("auth/token/refresh/", accounts_api.TokenRefreshApi.as_view(), name="token-refresh"),
+    path("me/", accounts_api.MeApi.as_view(), name="me"),
+    path("products/", inventory_api.ProductListApi.as_view(), name="products"),
+    path("products/<int:product_id>/", inventory_api.ProductDetailApi.as_view(), name="product"),
+    path("orders/", orders_api.OrderListApi.as_view(), name="orders"),
+    path("orders/checkout/", orders_api.OrderCheckoutApi.as_view(), name="order-checkout"),
+    path("orders/<int:order_id>/", orders_api.OrderDetailApi.as_view(), name="order"),
+    path("shifts/", cash_api.ShiftOpenApi.as_view(), name="shifts"),
+    path("shifts/current/", cash_api.ShiftCurrentApi.as_view(), name="shift-current"),
+    path("shifts/current/close/", cash_api.ShiftCloseApi.as_view(), name="shift-close"),
+    path("cash-register/", cash_api.CashRegisterApi.as_view(), name="cash-register"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+]
+
+urlpatterns = [
+    path("api/", include((api_patterns, "api"))),
+    path("admin/", admin.site.urls),
+    path("", include("orders.urls")),
+]
