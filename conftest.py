@@ -26,7 +26,9 @@ class Lab:
             self.users = {u.username: u for u in User.objects.all()}
             self.products = {
                 (p.tenant.slug, p.sku): p
-                for p in Product.objects.select_related("tenant").filter(sku__in=["P1", "P2"])
+                for p in Product.objects.select_related("tenant").filter(
+                    sku__in=["P1", "P2"]
+                )
             }
 
     def user(self, username: str) -> User:

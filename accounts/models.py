@@ -38,7 +38,9 @@ class Branch(TenantOwned):
     class Meta:
         verbose_name_plural = "branches"
         constraints = [
-            models.UniqueConstraint(fields=["tenant", "code"], name="branch_code_per_tenant"),
+            models.UniqueConstraint(
+                fields=["tenant", "code"], name="branch_code_per_tenant"
+            ),
         ]
 
     def __str__(self):
@@ -69,7 +71,8 @@ class User(AbstractUser):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(tenant__isnull=True) | models.Q(home_branch__isnull=False),
+                condition=models.Q(tenant__isnull=True)
+                | models.Q(home_branch__isnull=False),
                 name="tenant_user_has_home_branch",
             ),
         ]

@@ -28,6 +28,8 @@ def branch_for_request(request) -> Branch:
     """Return the working branch of an authenticated request, cached on it."""
     branch = getattr(request, "_working_branch", None)
     if branch is None:
-        branch = branch_for_user(user=request.user, requested=request.META.get(BRANCH_HEADER))
+        branch = branch_for_user(
+            user=request.user, requested=request.META.get(BRANCH_HEADER)
+        )
         request._working_branch = branch
     return branch

@@ -47,7 +47,9 @@ class ShiftOpenApi(TenantApiView):
     @idempotent
     def post(self, request):
         data = validated(ShiftOpenInSerializer, request.data)
-        shift = shift_open(user=request.user, branch=self.branch, opening_cash=data["opening_cash"])
+        shift = shift_open(
+            user=request.user, branch=self.branch, opening_cash=data["opening_cash"]
+        )
         return Response(ShiftSerializer(shift).data, status=status.HTTP_201_CREATED)
 
 
@@ -68,7 +70,9 @@ class ShiftCloseApi(TenantApiView):
         shift = shift_current(user=request.user)
         if shift is None:
             raise NotFound()
-        shift = shift_close(shift=shift, counted_cash=data["counted_cash"], closed_by=request.user)
+        shift = shift_close(
+            shift=shift, counted_cash=data["counted_cash"], closed_by=request.user
+        )
         return Response(ShiftSerializer(shift).data)
 
 
@@ -76,4 +80,6 @@ class CashRegisterApi(TenantApiView):
     @extend_schema(responses=DrawerSerializer)
     def get(self, request):
         branch = self.branch
-        return Response({"branch": branch.pk, "balance": str(drawer_balance(branch=branch))})
+        return Response(
+            {"branch": branch.pk, "balance": str(drawer_balance(branch=branch))}
+        )

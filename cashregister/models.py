@@ -11,7 +11,9 @@ from kasserpro.tenancy import TenantOwned
 class CashDrawer(TenantOwned):
     """A branch's cash drawer; ``balance`` always equals the sum of its ledger."""
 
-    branch = models.OneToOneField("accounts.Branch", on_delete=models.PROTECT, related_name="+")
+    branch = models.OneToOneField(
+        "accounts.Branch", on_delete=models.PROTECT, related_name="+"
+    )
     balance = models.DecimalField(**MONEY, default=Decimal("0"))
 
     def __str__(self):
@@ -30,8 +32,12 @@ class CashMovementKind(models.TextChoices):
 class CashMovement(TenantOwned):
     """One movement of cash in or out of a drawer; ``amount`` is signed."""
 
-    drawer = models.ForeignKey(CashDrawer, on_delete=models.PROTECT, related_name="movements")
-    branch = models.ForeignKey("accounts.Branch", on_delete=models.PROTECT, related_name="+")
+    drawer = models.ForeignKey(
+        CashDrawer, on_delete=models.PROTECT, related_name="movements"
+    )
+    branch = models.ForeignKey(
+        "accounts.Branch", on_delete=models.PROTECT, related_name="+"
+    )
     shift = models.ForeignKey(
         "cashregister.Shift",
         on_delete=models.PROTECT,
@@ -42,9 +48,15 @@ class CashMovement(TenantOwned):
     kind = models.CharField(max_length=16, choices=CashMovementKind.choices)
     amount = models.DecimalField(**MONEY)
     order = models.ForeignKey(
-        "orders.Order", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "orders.Order",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     note = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -57,9 +69,15 @@ class ShiftStatus(models.TextChoices):
 class Shift(TenantOwned):
     """A cashier's working session at one branch, opened with a float."""
 
-    branch = models.ForeignKey("accounts.Branch", on_delete=models.PROTECT, related_name="+")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="shifts")
-    status = models.CharField(max_length=8, choices=ShiftStatus.choices, default=ShiftStatus.OPEN)
+    branch = models.ForeignKey(
+        "accounts.Branch", on_delete=models.PROTECT, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="shifts"
+    )
+    status = models.CharField(
+        max_length=8, choices=ShiftStatus.choices, default=ShiftStatus.OPEN
+    )
     opening_cash = models.DecimalField(**MONEY)
     expected_cash = models.DecimalField(**MONEY, null=True, blank=True)
     counted_cash = models.DecimalField(**MONEY, null=True, blank=True)
@@ -67,7 +85,11 @@ class Shift(TenantOwned):
     opened_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     class Meta:

@@ -12,5 +12,9 @@ def shift_current(*, user: User) -> Shift | None:
 
 def drawer_balance(*, branch: Branch) -> Decimal:
     """Return the cash the branch's drawer should hold."""
-    balance = CashDrawer.objects.filter(branch=branch).values_list("balance", flat=True).first()
+    balance = (
+        CashDrawer.objects.filter(branch=branch)
+        .values_list("balance", flat=True)
+        .first()
+    )
     return balance if balance is not None else ZERO

@@ -7,7 +7,13 @@ from django.utils import timezone
 
 from accounts.models import Branch, User
 from cashregister.exceptions import ShiftAlreadyOpen, ShiftNotOpen
-from cashregister.models import CashDrawer, CashMovement, CashMovementKind, Shift, ShiftStatus
+from cashregister.models import (
+    CashDrawer,
+    CashMovement,
+    CashMovementKind,
+    Shift,
+    ShiftStatus,
+)
 from kasserpro.errors import InvalidState
 from kasserpro.money import ZERO, money
 
@@ -67,7 +73,10 @@ def shift_open(*, user: User, branch: Branch, opening_cash: Decimal) -> Shift:
     try:
         with transaction.atomic():
             shift = Shift.objects.create(
-                tenant_id=user.tenant_id, branch=branch, user=user, opening_cash=opening_cash
+                tenant_id=user.tenant_id,
+                branch=branch,
+                user=user,
+                opening_cash=opening_cash,
             )
             if opening_cash:
                 drawer_move(
@@ -125,6 +134,10 @@ def shift_close(*, shift: Shift, counted_cash: Decimal, closed_by: User) -> Shif
 
     logger.info(
         "Shift closed",
-        extra={"tenant": locked.tenant_id, "shift": locked.pk, "variance": str(locked.variance)},
+        extra={
+            "tenant": locked.tenant_id,
+            "shift": locked.pk,
+            "variance": str(locked.variance),
+        },
     )
     return locked

@@ -17,7 +17,11 @@ def _payload(data):
 
 
 def _snapshot(response) -> StoredResponse:
-    body = JSONRenderer().render(response.data).decode() if response.data is not None else ""
+    body = (
+        JSONRenderer().render(response.data).decode()
+        if response.data is not None
+        else ""
+    )
     return StoredResponse(response.status_code, "application/json", body)
 
 
@@ -48,7 +52,9 @@ def idempotent(view_method=None, *, required: bool = True):
             )
             if isinstance(result, StoredResponse):
                 replay = HttpResponse(
-                    result.body, status=result.status_code, content_type=result.content_type
+                    result.body,
+                    status=result.status_code,
+                    content_type=result.content_type,
                 )
                 replay[REPLAY_HEADER] = "true"
                 return replay

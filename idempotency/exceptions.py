@@ -7,7 +7,9 @@ from kasserpro.errors import ApplicationError
 class IdempotencyKeyRequired(ApplicationError):
     status_code = status.HTTP_400_BAD_REQUEST
     code = "idempotency_key_required"
-    default_detail = _("This request needs an Idempotency-Key header of 1-255 visible characters.")
+    default_detail = _(
+        "This request needs an Idempotency-Key header of 1-255 visible characters."
+    )
 
 
 class IdempotencyKeyInUse(ApplicationError):

@@ -14,7 +14,9 @@ class IdempotencyRecord(TenantOwned):
     or the write lock (SQLite), then finds the finished record.
     """
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
     key = models.CharField(max_length=255)
     fingerprint = models.CharField(max_length=64)
     status_code = models.PositiveSmallIntegerField()
@@ -25,5 +27,7 @@ class IdempotencyRecord(TenantOwned):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["tenant", "user", "key"], name="one_record_per_key"),
+            models.UniqueConstraint(
+                fields=["tenant", "user", "key"], name="one_record_per_key"
+            ),
         ]

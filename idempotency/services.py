@@ -55,7 +55,10 @@ def key_check(key: str | None) -> str:
 def fingerprint(*, method: str, path: str, payload) -> str:
     """Return a digest of what a request asks for, stable across retries."""
     canonical = json.dumps(
-        [method.upper(), path, payload], sort_keys=True, separators=(",", ":"), cls=DjangoJSONEncoder
+        [method.upper(), path, payload],
+        sort_keys=True,
+        separators=(",", ":"),
+        cls=DjangoJSONEncoder,
     )
     return hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -150,9 +153,9 @@ def records_purge(*, batch_size: int = 1000) -> int:
     with scopes_disabled():
         while True:
             ids = list(
-                IdempotencyRecord.objects.filter(expires_at__lte=timezone.now()).values_list(
-                    "pk", flat=True
-                )[:batch_size]
+                IdempotencyRecord.objects.filter(
+                    expires_at__lte=timezone.now()
+                ).values_list("pk", flat=True)[:batch_size]
             )
             if not ids:
                 return deleted

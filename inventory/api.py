@@ -57,9 +57,13 @@ class ProductListApi(TenantApiView):
     def post(self, request):
         serializer = ProductSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        product = product_save(tenant_id=request.user.tenant_id, **serializer.validated_data)
+        product = product_save(
+            tenant_id=request.user.tenant_id, **serializer.validated_data
+        )
         return Response(
-            ProductSerializer(product_get(branch=self.branch, product_id=product.pk)).data,
+            ProductSerializer(
+                product_get(branch=self.branch, product_id=product.pk)
+            ).data,
             status=status.HTTP_201_CREATED,
         )
 
@@ -72,7 +76,9 @@ class ProductDetailApi(TenantApiView):
 
     @extend_schema(responses=ProductSerializer)
     def get(self, request, product_id: int):
-        product = get_object_or_404(product_list(branch=self.branch, active_only=False), pk=product_id)
+        product = get_object_or_404(
+            product_list(branch=self.branch, active_only=False), pk=product_id
+        )
         return Response(ProductSerializer(product).data)
 
     @extend_schema(request=ProductSerializer, responses=ProductSerializer)
@@ -81,7 +87,12 @@ class ProductDetailApi(TenantApiView):
         serializer = ProductSerializer(product, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         product_save(
-            tenant_id=request.user.tenant_id, product=product, **serializer.validated_data
+            tenant_id=request.user.tenant_id,
+            product=product,
+            **serializer.validated_data,
         )
-        return Response(ProductSerializer(product_get(branch=self.branch, product_id=product.pk)).data)
-
+        return Response(
+            ProductSerializer(
+                product_get(branch=self.branch, product_id=product.pk)
+            ).data
+        )

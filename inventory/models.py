@@ -23,7 +23,9 @@ class Category(TenantOwned):
     class Meta:
         verbose_name_plural = "categories"
         constraints = [
-            models.UniqueConstraint(fields=["tenant", "name"], name="category_name_per_tenant"),
+            models.UniqueConstraint(
+                fields=["tenant", "name"], name="category_name_per_tenant"
+            ),
         ]
 
     def __str__(self):
@@ -36,7 +38,11 @@ class Product(TenantOwned):
     name = models.CharField(max_length=160)
     name_ar = models.CharField(max_length=160, blank=True)
     category = models.ForeignKey(
-        Category, on_delete=models.SET_NULL, null=True, blank=True, related_name="products"
+        Category,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="products",
     )
     unit = models.CharField(max_length=8, choices=Unit.choices, default=Unit.PIECE)
     price = models.DecimalField(**MONEY, validators=[MinValueValidator(Decimal("0"))])
@@ -51,13 +57,17 @@ class Product(TenantOwned):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["tenant", "sku"], name="product_sku_per_tenant"),
+            models.UniqueConstraint(
+                fields=["tenant", "sku"], name="product_sku_per_tenant"
+            ),
             models.UniqueConstraint(
                 fields=["tenant", "barcode"],
                 condition=~models.Q(barcode=""),
                 name="product_barcode_per_tenant",
             ),
-            models.CheckConstraint(condition=models.Q(price__gte=0), name="product_price_gte_0"),
+            models.CheckConstraint(
+                condition=models.Q(price__gte=0), name="product_price_gte_0"
+            ),
         ]
 
     def __str__(self):
@@ -67,8 +77,12 @@ class Product(TenantOwned):
 class BranchStock(TenantOwned):
     """How much of a product a branch holds; changed only with a movement."""
 
-    branch = models.ForeignKey("accounts.Branch", on_delete=models.PROTECT, related_name="+")
-    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="stock_rows")
+    branch = models.ForeignKey(
+        "accounts.Branch", on_delete=models.PROTECT, related_name="+"
+    )
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, related_name="stock_rows"
+    )
     quantity = models.DecimalField(**QUANTITY, default=Decimal("0"))
 
     class Meta:
@@ -91,14 +105,20 @@ class MovementKind(models.TextChoices):
 class StockMovement(TenantOwned):
     """One change of a branch's stock; the stock is the sum of these."""
 
-    branch = models.ForeignKey("accounts.Branch", on_delete=models.PROTECT, related_name="+")
+    branch = models.ForeignKey(
+        "accounts.Branch", on_delete=models.PROTECT, related_name="+"
+    )
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=16, choices=MovementKind.choices)
     quantity_delta = models.DecimalField(**QUANTITY)
     unit_cost = models.DecimalField(**MONEY, null=True, blank=True)
     reason = models.CharField(max_length=255, blank=True)
     order = models.ForeignKey(
-        "orders.Order", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "orders.Order",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"

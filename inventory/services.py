@@ -107,7 +107,10 @@ def _stock_row_create(*, branch: Branch, product: Product, quantity: Decimal) ->
     try:
         with transaction.atomic():
             BranchStock.objects.create(
-                tenant_id=branch.tenant_id, branch=branch, product=product, quantity=quantity
+                tenant_id=branch.tenant_id,
+                branch=branch,
+                product=product,
+                quantity=quantity,
             )
     except IntegrityError:
         BranchStock.objects.filter(branch=branch, product=product).update(
@@ -156,8 +159,9 @@ def _movements_record(
     )
 
 
-
-def product_save(*, tenant_id: int, product: Product | None = None, **fields) -> Product:
+def product_save(
+    *, tenant_id: int, product: Product | None = None, **fields
+) -> Product:
     """Create a product of ``tenant_id``, or change ``product``'s fields.
 
     Raises ValidationFailed when the sku or barcode is taken in the tenant.

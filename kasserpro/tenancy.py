@@ -29,7 +29,9 @@ def tenant_scope(tenant):
 class TenantOwned(models.Model):
     """Abstract base of every row that belongs to one tenant."""
 
-    tenant = models.ForeignKey("accounts.Tenant", on_delete=models.PROTECT, related_name="+")
+    tenant = models.ForeignKey(
+        "accounts.Tenant", on_delete=models.PROTECT, related_name="+"
+    )
 
     objects = ScopedManager(tenant="tenant_id")
 

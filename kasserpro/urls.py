@@ -9,12 +9,22 @@ from orders import api as orders_api
 
 api_patterns = [
     path("auth/token/", accounts_api.TokenObtainApi.as_view(), name="token"),
-    path("auth/token/refresh/", accounts_api.TokenRefreshApi.as_view(), name="token-refresh"),
+    path(
+        "auth/token/refresh/",
+        accounts_api.TokenRefreshApi.as_view(),
+        name="token-refresh",
+    ),
     path("me/", accounts_api.MeApi.as_view(), name="me"),
     path("products/", inventory_api.ProductListApi.as_view(), name="products"),
-    path("products/<int:product_id>/", inventory_api.ProductDetailApi.as_view(), name="product"),
+    path(
+        "products/<int:product_id>/",
+        inventory_api.ProductDetailApi.as_view(),
+        name="product",
+    ),
     path("orders/", orders_api.OrderListApi.as_view(), name="orders"),
-    path("orders/checkout/", orders_api.OrderCheckoutApi.as_view(), name="order-checkout"),
+    path(
+        "orders/checkout/", orders_api.OrderCheckoutApi.as_view(), name="order-checkout"
+    ),
     path("orders/<int:order_id>/", orders_api.OrderDetailApi.as_view(), name="order"),
     path("shifts/", cash_api.ShiftOpenApi.as_view(), name="shifts"),
     path("shifts/current/", cash_api.ShiftCurrentApi.as_view(), name="shift-current"),

@@ -75,7 +75,9 @@ class PaymentInSerializer(serializers.Serializer):
 class CheckoutInSerializer(serializers.Serializer):
     items = LineInSerializer(many=True, allow_empty=False, max_length=500)
     payments = PaymentInSerializer(many=True, allow_empty=False, max_length=10)
-    customer_name = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    customer_name = serializers.CharField(
+        max_length=120, required=False, allow_blank=True
+    )
 
 
 class OrderCheckoutApi(TenantApiView):
@@ -86,8 +88,12 @@ class OrderCheckoutApi(TenantApiView):
         order = order_checkout(
             user=request.user,
             branch=self.branch,
-            items=[LineRequest(line["product"], line["quantity"]) for line in data["items"]],
-            payments=[PaymentRequest(p["method"], p["amount"]) for p in data["payments"]],
+            items=[
+                LineRequest(line["product"], line["quantity"]) for line in data["items"]
+            ],
+            payments=[
+                PaymentRequest(p["method"], p["amount"]) for p in data["payments"]
+            ],
             customer_name=data.get("customer_name", ""),
         )
         return Response(OrderSerializer(order).data, status=status.HTTP_201_CREATED)
@@ -124,4 +130,3 @@ class OrderDetailApi(TenantApiView):
         except Order.DoesNotExist:
             raise NotFound() from None
         return Response(OrderSerializer(order).data)
-

@@ -23,13 +23,25 @@ class PaymentMethod(models.TextChoices):
 
 
 class Order(TenantOwned):
-    branch = models.ForeignKey("accounts.Branch", on_delete=models.PROTECT, related_name="+")
-    cashier = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    shift = models.ForeignKey(
-        "cashregister.Shift", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    branch = models.ForeignKey(
+        "accounts.Branch", on_delete=models.PROTECT, related_name="+"
     )
-    number = models.CharField(max_length=32, null=True, blank=True)
-    status = models.CharField(max_length=20, choices=OrderStatus.choices, default=OrderStatus.DRAFT)
+    cashier = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    shift = models.ForeignKey(
+        "cashregister.Shift",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # NULL until completion: drafts have no number, and NULLs never clash in
+    # the per-tenant unique constraint below.
+    number = models.CharField(max_length=32, null=True, blank=True)  # noqa: DJ001
+    status = models.CharField(
+        max_length=20, choices=OrderStatus.choices, default=OrderStatus.DRAFT
+    )
     customer_name = models.CharField(max_length=120, blank=True)
     subtotal = models.DecimalField(**MONEY, default=Decimal("0"))
     tax_total = models.DecimalField(**MONEY, default=Decimal("0"))
@@ -42,7 +54,9 @@ class Order(TenantOwned):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["tenant", "number"], name="order_number_per_tenant"),
+            models.UniqueConstraint(
+                fields=["tenant", "number"], name="order_number_per_tenant"
+            ),
         ]
         indexes = [models.Index(fields=["branch", "-created_at"])]
 
@@ -52,7 +66,9 @@ class Order(TenantOwned):
 
 class OrderItem(TenantOwned):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="items")
-    product = models.ForeignKey("inventory.Product", on_delete=models.PROTECT, related_name="+")
+    product = models.ForeignKey(
+        "inventory.Product", on_delete=models.PROTECT, related_name="+"
+    )
     name = models.CharField(max_length=160)
     quantity = models.DecimalField(**QUANTITY)
     unit_price = models.DecimalField(**MONEY)
@@ -76,11 +92,15 @@ class Payment(TenantOwned):
 class OrderNumberCounter(TenantOwned):
     """The last order number given out per branch and shop-local day."""
 
-    branch = models.ForeignKey("accounts.Branch", on_delete=models.PROTECT, related_name="+")
+    branch = models.ForeignKey(
+        "accounts.Branch", on_delete=models.PROTECT, related_name="+"
+    )
     day = models.DateField()
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["branch", "day"], name="one_counter_per_branch_day"),
+            models.UniqueConstraint(
+                fields=["branch", "day"], name="one_counter_per_branch_day"
+            ),
         ]

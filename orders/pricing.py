@@ -22,7 +22,11 @@ class LinePrice:
 
 
 def line_price(
-    *, unit_price: Decimal, quantity: Decimal, tax_rate: Decimal, prices_include_tax: bool
+    *,
+    unit_price: Decimal,
+    quantity: Decimal,
+    tax_rate: Decimal,
+    prices_include_tax: bool,
 ) -> LinePrice:
     """Return what the customer pays for a line and the tax inside it."""
     amount = money(unit_price * quantity)

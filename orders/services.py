@@ -55,12 +55,18 @@ def order_checkout(
         order, lines = _order_create(
             user=user, branch=branch, items=items, customer_name=customer_name
         )
-        _order_finish(order=order, lines=lines, shift=shift, user=user, payments=payments)
+        _order_finish(
+            order=order, lines=lines, shift=shift, user=user, payments=payments
+        )
 
     logger.info(
         "Order %s completed",
         order.number,
-        extra={"tenant": order.tenant_id, "branch": branch.pk, "total": str(order.total)},
+        extra={
+            "tenant": order.tenant_id,
+            "branch": branch.pk,
+            "total": str(order.total),
+        },
     )
     return order
 
@@ -70,7 +76,10 @@ def _order_create(
 ) -> tuple[Order, list[OrderItem]]:
     products = _products_check(items)
     order = Order.objects.create(
-        tenant_id=branch.tenant_id, branch=branch, cashier=user, customer_name=customer_name
+        tenant_id=branch.tenant_id,
+        branch=branch,
+        cashier=user,
+        customer_name=customer_name,
     )
     prices_include_tax = branch.tenant.prices_include_tax
     lines = []
@@ -112,7 +121,10 @@ def _products_check(items: list[LineRequest]) -> dict[int, Product]:
         product = products.get(item.product_id)
         if product is None:
             errors[str(index)] = {"product": [_("Unknown product.")]}
-        elif product.unit == "piece" and item.quantity != item.quantity.to_integral_value():
+        elif (
+            product.unit == "piece"
+            and item.quantity != item.quantity.to_integral_value()
+        ):
             errors[str(index)] = {"quantity": [_("This product is sold by the piece.")]}
     if errors:
         raise ValidationFailed({"items": errors})
@@ -127,15 +139,25 @@ def _order_finish(
     user: User,
     payments: list[PaymentRequest],
 ) -> None:
-    settlement = settle(total=order.total, payments=[(p.method, p.amount) for p in payments])
+    settlement = settle(
+        total=order.total, payments=[(p.method, p.amount) for p in payments]
+    )
 
     wanted: dict[Product, Decimal] = defaultdict(Decimal)
     for line in lines:
         wanted[line.product] += line.quantity
-    stock_take(branch=order.branch, quantities=wanted, kind=MovementKind.SALE, user=user, order=order)
+    stock_take(
+        branch=order.branch,
+        quantities=wanted,
+        kind=MovementKind.SALE,
+        user=user,
+        order=order,
+    )
 
     Payment.objects.bulk_create(
-        Payment(tenant_id=order.tenant_id, order=order, method=p.method, amount=p.amount)
+        Payment(
+            tenant_id=order.tenant_id, order=order, method=p.method, amount=p.amount
+        )
         for p in payments
     )
     if settlement.cash_kept:
@@ -161,7 +183,11 @@ def _order_number_next(*, branch: Branch, at) -> str:
     # The counter row is locked last and held only to commit, so a busy
     # branch serialises on it for the shortest possible time.
     day = timezone.localdate(at)
-    counter = OrderNumberCounter.objects.select_for_update().filter(branch=branch, day=day).first()
+    counter = (
+        OrderNumberCounter.objects.select_for_update()
+        .filter(branch=branch, day=day)
+        .first()
+    )
     if counter is None:
         try:
             with transaction.atomic():
@@ -169,7 +195,9 @@ def _order_number_next(*, branch: Branch, at) -> str:
                     tenant_id=branch.tenant_id, branch=branch, day=day
                 )
         except IntegrityError:
-            counter = OrderNumberCounter.objects.select_for_update().get(branch=branch, day=day)
+            counter = OrderNumberCounter.objects.select_for_update().get(
+                branch=branch, day=day
+            )
     counter.last += 1
     counter.save(update_fields=["last"])
     return f"{branch.code}-{day:%Y%m%d}-{counter.last:04d}"

@@ -15,13 +15,13 @@ TENANTS = {
     "tenant-b": ("Souq El Madina", {"B1": "Alexandria Downtown"}),
 }
 USERS = [
-    ("admin-a", "tenant-a", "A1", Role.ADMIN, "Amira", "Adel"),
-    ("c1", "tenant-a", "A1", Role.CASHIER, "Karim", "Hassan"),
-    ("c2", "tenant-a", "A1", Role.CASHIER, "Mona", "Samir"),
-    ("c3", "tenant-a", "A2", Role.CASHIER, "Omar", "Farouk"),
-    ("admin-b", "tenant-b", "B1", Role.ADMIN, "Bassem", "Nabil"),
-    ("c4", "tenant-b", "B1", Role.CASHIER, "Salma", "Youssef"),
-    ("c5", "tenant-b", "B1", Role.CASHIER, "Tarek", "Mahmoud"),
+    ("admin-a", "A1", Role.ADMIN, "Amira", "Adel"),
+    ("c1", "A1", Role.CASHIER, "Karim", "Hassan"),
+    ("c2", "A1", Role.CASHIER, "Mona", "Samir"),
+    ("c3", "A2", Role.CASHIER, "Omar", "Farouk"),
+    ("admin-b", "B1", Role.ADMIN, "Bassem", "Nabil"),
+    ("c4", "B1", Role.CASHIER, "Salma", "Youssef"),
+    ("c5", "B1", Role.CASHIER, "Tarek", "Mahmoud"),
 ]
 # (sku, English, Arabic, stock at each branch: {branch code: qty} or one qty)
 LAB_PRODUCTS = [
@@ -52,7 +52,7 @@ class Command(BaseCommand):
         return branches
 
     def _users(self, branches: dict[str, Branch]) -> None:
-        for username, slug, code, role, first, last in USERS:
+        for username, code, role, first, last in USERS:
             if User.objects.filter(username=username).exists():
                 continue
             user = User(
@@ -86,7 +86,9 @@ class Command(BaseCommand):
 
         for index, item in enumerate(GROCERY, start=1):
             category, _ = Category.objects.get_or_create(
-                tenant=tenant, name=item.category, defaults={"name_ar": item.category_ar}
+                tenant=tenant,
+                name=item.category,
+                defaults={"name_ar": item.category_ar},
             )
             product = self._product(
                 tenant,
@@ -103,10 +105,14 @@ class Command(BaseCommand):
                 self._opening_stock(product, branch, item.stock)
 
     def _product(self, tenant: Tenant, *, sku: str, **fields) -> Product:
-        product, _ = Product.objects.get_or_create(tenant=tenant, sku=sku, defaults=fields)
+        product, _ = Product.objects.get_or_create(
+            tenant=tenant, sku=sku, defaults=fields
+        )
         return product
 
-    def _opening_stock(self, product: Product, branch: Branch, quantity: Decimal) -> None:
+    def _opening_stock(
+        self, product: Product, branch: Branch, quantity: Decimal
+    ) -> None:
         # Only a branch that never had this product gets opening stock, so a
         # second run leaves the shop's real stock alone.
         if product.stock_rows.filter(branch=branch).exists():
