@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -67,6 +68,9 @@ class User(AbstractUser):
     home_branch = models.ForeignKey(
         Branch, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # A manager's till PIN, hashed like a password, approves a cashier's
+    # refund or large discount at the till.
+    pin = models.CharField(max_length=128, blank=True)
 
     class Meta:
         constraints = [
@@ -80,6 +84,12 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.get_full_name() or self.username
+
+    def set_pin(self, raw_pin: str) -> None:
+        self.pin = make_password(raw_pin)
+
+    def check_pin(self, raw_pin: str) -> bool:
+        return bool(self.pin) and check_password(raw_pin, self.pin)
 
     @property
     def is_manager_or_admin(self) -> bool:

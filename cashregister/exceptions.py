@@ -14,3 +14,9 @@ class ShiftAlreadyOpen(ApplicationError):
     status_code = status.HTTP_409_CONFLICT
     code = "shift_already_open"
     default_detail = _("You already have an open shift.")
+
+
+class InsufficientCash(ApplicationError):
+    status_code = status.HTTP_409_CONFLICT
+    code = "insufficient_cash"
+    default_detail = _("The drawer does not hold that much cash.")

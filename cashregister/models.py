@@ -100,3 +100,30 @@ class Shift(TenantOwned):
                 name="one_open_shift_per_user",
             ),
         ]
+
+
+class ExpenseCategory(models.TextChoices):
+    SUPPLIES = "supplies", _("Supplies")
+    UTILITIES = "utilities", _("Utilities")
+    RENT = "rent", _("Rent")
+    WAGES = "wages", _("Wages")
+    TRANSPORT = "transport", _("Transport")
+    MAINTENANCE = "maintenance", _("Maintenance")
+    OTHER = "other", _("Other")
+
+
+class Expense(TenantOwned):
+    branch = models.ForeignKey(
+        "accounts.Branch", on_delete=models.PROTECT, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    amount = models.DecimalField(**MONEY)
+    category = models.CharField(max_length=16, choices=ExpenseCategory.choices)
+    note = models.CharField(max_length=255, blank=True)
+    paid_from_drawer = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]

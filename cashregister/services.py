@@ -6,11 +6,12 @@ from django.db.models import F, Sum
 from django.utils import timezone
 
 from accounts.models import Branch, User
-from cashregister.exceptions import ShiftAlreadyOpen, ShiftNotOpen
+from cashregister.exceptions import InsufficientCash, ShiftAlreadyOpen, ShiftNotOpen
 from cashregister.models import (
     CashDrawer,
     CashMovement,
     CashMovementKind,
+    Expense,
     Shift,
     ShiftStatus,
 )
@@ -29,8 +30,12 @@ def drawer_move(
     shift: Shift | None = None,
     order=None,
     note: str = "",
+    guard: bool = False,
 ) -> CashMovement:
     """Write one ledger row and move the drawer balance by ``amount``.
+
+    With ``guard``, money taken out may not exceed what the drawer holds
+    (InsufficientCash); the check is part of the same UPDATE.
 
     The balance changes in a single ``UPDATE … SET balance = balance + x``,
     which takes the drawer's row lock until the caller's transaction ends, so
@@ -38,7 +43,11 @@ def drawer_move(
     inside the caller's transaction.
     """
     drawer = _drawer_for(branch)
-    CashDrawer.objects.filter(pk=drawer.pk).update(balance=F("balance") + amount)
+    rows = CashDrawer.objects.filter(pk=drawer.pk)
+    if guard and amount < 0:
+        rows = rows.filter(balance__gte=-amount)
+    if rows.update(balance=F("balance") + amount) == 0:
+        raise InsufficientCash()
     return CashMovement.objects.create(
         tenant_id=branch.tenant_id,
         drawer=drawer,
@@ -114,8 +123,10 @@ def shift_close(*, shift: Shift, counted_cash: Decimal, closed_by: User) -> Shif
     """Close ``shift`` with the cash counted in the drawer.
 
     A count that differs from what is expected is accepted and its variance
-    recorded. Raises InvalidState when the shift is already closed, so two
-    closes racing give one close.
+    recorded. ``closed_by`` is the cashier or a manager of the tenant; once
+    closed, the cashier's next sale is refused with ShiftNotOpen. Raises
+    InvalidState when the shift is already closed, so two closes racing give
+    one close.
     """
     counted_cash = money(counted_cash)
     with transaction.atomic():
@@ -141,3 +152,71 @@ def shift_close(*, shift: Shift, counted_cash: Decimal, closed_by: User) -> Shif
         },
     )
     return locked
+
+
+def drawer_deposit(*, user: User, branch: Branch, amount: Decimal, note: str = ""):
+    """Put cash into ``branch``'s drawer (change from the bank, say)."""
+    with transaction.atomic():
+        return drawer_move(
+            branch=branch,
+            kind=CashMovementKind.DEPOSIT,
+            amount=money(amount),
+            user=user,
+            shift=_open_shift_at(user=user, branch=branch),
+            note=note,
+        )
+
+
+def drawer_withdraw(*, user: User, branch: Branch, amount: Decimal, note: str = ""):
+    """Take cash out of ``branch``'s drawer; InsufficientCash past its balance."""
+    with transaction.atomic():
+        return drawer_move(
+            branch=branch,
+            kind=CashMovementKind.WITHDRAWAL,
+            amount=-money(amount),
+            user=user,
+            shift=_open_shift_at(user=user, branch=branch),
+            note=note,
+            guard=True,
+        )
+
+
+def expense_record(
+    *,
+    user: User,
+    branch: Branch,
+    amount: Decimal,
+    category: str,
+    note: str = "",
+    paid_from_drawer: bool = False,
+) -> Expense:
+    """Record an expense; one paid from the drawer takes its cash out too."""
+    amount = money(amount)
+    with transaction.atomic():
+        expense = Expense.objects.create(
+            tenant_id=branch.tenant_id,
+            branch=branch,
+            user=user,
+            amount=amount,
+            category=category,
+            note=note,
+            paid_from_drawer=paid_from_drawer,
+        )
+        if paid_from_drawer:
+            drawer_move(
+                branch=branch,
+                kind=CashMovementKind.EXPENSE,
+                amount=-amount,
+                user=user,
+                shift=_open_shift_at(user=user, branch=branch),
+                note=note or category,
+                guard=True,
+            )
+    return expense
+
+
+def _open_shift_at(*, user: User, branch: Branch) -> Shift | None:
+    # Drawer movements made during a shift count towards its expected cash.
+    return Shift.objects.filter(
+        user=user, branch=branch, status=ShiftStatus.OPEN
+    ).first()

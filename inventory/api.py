@@ -1,3 +1,6 @@
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import get_object_or_404
@@ -5,10 +8,12 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from accounts.permissions import IsManagerOrAdmin, IsTenantMember
-from inventory.models import Product
-from inventory.selectors import product_get, product_list
-from inventory.services import product_save
-from kasserpro.api import TenantApiView, quantity_field
+from idempotency.api import idempotent
+from inventory.models import Product, Purchase, PurchaseLine
+from inventory.selectors import product_get, product_list, products_by_id, purchase_get
+from inventory.services import product_save, purchase_receive, stock_adjust
+from kasserpro.api import TenantApiView, money_field, quantity_field, validated
+from kasserpro.errors import ValidationFailed
 
 
 class ProductSerializer(serializers.ModelSerializer):
@@ -96,3 +101,97 @@ class ProductDetailApi(TenantApiView):
                 product_get(branch=self.branch, product_id=product.pk)
             ).data
         )
+
+
+class PurchaseLineInSerializer(serializers.Serializer):
+    product = serializers.IntegerField(min_value=1)
+    quantity = quantity_field(min_value=Decimal("0.001"), max_value=Decimal("9999999"))
+    unit_cost = money_field(min_value=Decimal("0"), max_value=Decimal("9999999"))
+
+
+class PurchaseInSerializer(serializers.Serializer):
+    supplier = serializers.CharField(max_length=120)
+    lines = PurchaseLineInSerializer(many=True, allow_empty=False, max_length=500)
+
+
+class PurchaseLineSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PurchaseLine
+        fields = ["product", "quantity", "unit_cost"]
+
+
+class PurchaseSerializer(serializers.ModelSerializer):
+    lines = PurchaseLineSerializer(many=True)
+
+    class Meta:
+        model = Purchase
+        fields = [
+            "id",
+            "branch",
+            "supplier",
+            "total_cost",
+            "lines",
+            "user",
+            "created_at",
+        ]
+
+
+class AdjustmentInSerializer(serializers.Serializer):
+    product = serializers.IntegerField(min_value=1)
+    quantity_delta = quantity_field(
+        min_value=Decimal("-9999999"), max_value=Decimal("9999999")
+    )
+    reason = serializers.CharField(max_length=255)
+
+
+class PurchaseApi(TenantApiView):
+    @extend_schema(request=PurchaseInSerializer, responses={201: PurchaseSerializer})
+    @idempotent
+    def post(self, request):
+        data = validated(PurchaseInSerializer, request.data)
+        products = _products(line["product"] for line in data["lines"])
+        purchase = purchase_receive(
+            user=request.user,
+            branch=self.branch,
+            supplier=data["supplier"],
+            lines=[
+                (products[line["product"]], line["quantity"], line["unit_cost"])
+                for line in data["lines"]
+            ],
+        )
+        return Response(
+            PurchaseSerializer(purchase_get(purchase_id=purchase.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class StockAdjustmentApi(TenantApiView):
+    permission_classes = [IsManagerOrAdmin]
+
+    @extend_schema(request=AdjustmentInSerializer, responses={201: ProductSerializer})
+    @idempotent
+    def post(self, request):
+        data = validated(AdjustmentInSerializer, request.data)
+        product = _products([data["product"]])[data["product"]]
+        stock_adjust(
+            user=request.user,
+            branch=self.branch,
+            product=product,
+            quantity_delta=data["quantity_delta"],
+            reason=data["reason"],
+        )
+        return Response(
+            ProductSerializer(
+                product_get(branch=self.branch, product_id=product.pk)
+            ).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+def _products(ids) -> dict[int, Product]:
+    ids = set(ids)
+    products = products_by_id(product_ids=ids)
+    missing = sorted(ids - set(products))
+    if missing:
+        raise ValidationFailed({"product": [_("Unknown product: %s") % missing[0]]})
+    return products

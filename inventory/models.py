@@ -127,3 +127,32 @@ class StockMovement(TenantOwned):
 
     class Meta:
         indexes = [models.Index(fields=["branch", "product"])]
+
+
+class Purchase(TenantOwned):
+    """A supplier's delivery, received into one branch's stock."""
+
+    branch = models.ForeignKey(
+        "accounts.Branch", on_delete=models.PROTECT, related_name="+"
+    )
+    supplier = models.CharField(max_length=120)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    total_cost = models.DecimalField(**MONEY)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+
+class PurchaseLine(TenantOwned):
+    purchase = models.ForeignKey(
+        Purchase, on_delete=models.CASCADE, related_name="lines"
+    )
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
+    quantity = models.DecimalField(**QUANTITY)
+    unit_cost = models.DecimalField(**MONEY)
+
+    class Meta:
+        ordering = ["pk"]

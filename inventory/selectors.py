@@ -1,10 +1,10 @@
 from decimal import Decimal
 
-from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from accounts.models import Branch
-from inventory.models import BranchStock, Product
+from inventory.models import BranchStock, Product, Purchase, StockMovement
 
 
 def product_list(
@@ -49,9 +49,43 @@ def products_for_sale(*, product_ids: set[int]) -> dict[int, Product]:
     return Product.objects.filter(pk__in=product_ids, is_active=True).in_bulk()
 
 
-def stock_level(*, branch: Branch, product: Product) -> Decimal:
-    return (
-        BranchStock.objects.filter(branch=branch, product=product)
-        .values_list("quantity", flat=True)
-        .first()
-    ) or Decimal("0")
+def stock_levels(*, branch: Branch, products: list[Product]) -> dict[int, Decimal]:
+    """Return the stock at ``branch`` of ``products``, by product id."""
+    rows = BranchStock.objects.filter(branch=branch, product__in=products)
+    return dict(rows.values_list("product_id", "quantity"))
+
+
+def products_by_id(*, product_ids: set[int]) -> dict[int, Product]:
+    """Return the tenant's products among ``product_ids``, active or not."""
+    return Product.objects.in_bulk(product_ids)
+
+
+def purchase_get(*, purchase_id: int) -> Purchase:
+    return Purchase.objects.prefetch_related("lines").get(pk=purchase_id)
+
+
+def stock_ledger_mismatches() -> list[str]:
+    """Return a line for every stock row that differs from its movements.
+
+    Reads every tenant; the caller disables the scope on purpose.
+    """
+    moved = {
+        (row["branch_id"], row["product_id"]): row["total"]
+        for row in StockMovement.objects.values("branch_id", "product_id").annotate(
+            total=Sum("quantity_delta")
+        )
+    }
+    problems = []
+    for row in BranchStock.objects.select_related("branch", "product"):
+        total = moved.pop((row.branch_id, row.product_id), Decimal("0"))
+        if total != row.quantity:
+            problems.append(
+                f"stock {row.branch.code}/{row.product.sku} (tenant {row.tenant_id}): "
+                f"row {row.quantity} != movements {total}"
+            )
+    problems.extend(
+        f"stock branch {branch}/product {product}: movements {total}, no stock row"
+        for (branch, product), total in moved.items()
+        if total
+    )
+    return problems

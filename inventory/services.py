@@ -1,4 +1,5 @@
 import logging
+from collections import defaultdict
 from collections.abc import Mapping
 from decimal import Decimal
 
@@ -8,8 +9,16 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Branch, User
 from inventory.exceptions import InsufficientStock
-from inventory.models import BranchStock, MovementKind, Product, StockMovement
+from inventory.models import (
+    BranchStock,
+    MovementKind,
+    Product,
+    Purchase,
+    PurchaseLine,
+    StockMovement,
+)
 from kasserpro.errors import ValidationFailed
+from kasserpro.money import ZERO, money
 
 logger = logging.getLogger(__name__)
 
@@ -179,3 +188,88 @@ def product_save(
         ) from None
     logger.info("Product %s saved", product.sku, extra={"tenant": tenant_id})
     return product
+
+
+def purchase_receive(
+    *,
+    user: User,
+    branch: Branch,
+    supplier: str,
+    lines: list[tuple[Product, Decimal, Decimal]],
+) -> Purchase:
+    """Receive a supplier's delivery of (product, quantity, unit cost) lines."""
+    if not lines:
+        raise ValidationFailed({"lines": [_("A purchase needs at least one line.")]})
+    with transaction.atomic():
+        purchase = Purchase.objects.create(
+            tenant_id=branch.tenant_id,
+            branch=branch,
+            supplier=supplier,
+            user=user,
+            total_cost=sum((money(q * c) for _p, q, c in lines), ZERO),
+        )
+        PurchaseLine.objects.bulk_create(
+            PurchaseLine(
+                tenant_id=branch.tenant_id,
+                purchase=purchase,
+                product=product,
+                quantity=quantity,
+                unit_cost=cost,
+            )
+            for product, quantity, cost in lines
+        )
+        quantities: dict[Product, Decimal] = defaultdict(Decimal)
+        for product, quantity, _cost in lines:
+            quantities[product] += quantity
+        stock_put(
+            branch=branch,
+            quantities=quantities,
+            kind=MovementKind.PURCHASE,
+            user=user,
+            reason=supplier,
+            unit_costs={product: cost for product, _q, cost in lines},
+        )
+    logger.info("Purchase %s received", purchase.pk, extra={"tenant": branch.tenant_id})
+    return purchase
+
+
+def stock_adjust(
+    *,
+    user: User,
+    branch: Branch,
+    product: Product,
+    quantity_delta: Decimal,
+    reason: str,
+) -> None:
+    """Correct ``branch``'s stock of ``product`` by a counted difference.
+
+    A decrease is guarded like a sale (InsufficientStock below zero unless
+    the tenant allows negative stock).
+    """
+    if not quantity_delta:
+        raise ValidationFailed({"quantity_delta": [_("The change may not be zero.")]})
+    if not product.track_stock:
+        raise ValidationFailed({"product": [_("This product's stock is not tracked.")]})
+    with transaction.atomic():
+        if quantity_delta < 0:
+            stock_take(
+                branch=branch,
+                quantities={product: -quantity_delta},
+                kind=MovementKind.ADJUSTMENT,
+                user=user,
+                reason=reason,
+            )
+        else:
+            stock_put(
+                branch=branch,
+                quantities={product: quantity_delta},
+                kind=MovementKind.ADJUSTMENT,
+                user=user,
+                reason=reason,
+            )
+    logger.info(
+        "Stock of %s adjusted by %s",
+        product.sku,
+        quantity_delta,
+        extra={"tenant": branch.tenant_id, "branch": branch.pk},
+    )

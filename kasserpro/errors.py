@@ -39,6 +39,12 @@ class InvalidState(ApplicationError):
     default_detail = _("That action does not fit the object's current state.")
 
 
+class PermissionDenied(ApplicationError):
+    status_code = status.HTTP_403_FORBIDDEN
+    code = "permission_denied"
+    default_detail = _("Your role may not do this.")
+
+
 class NotFound(ApplicationError):
     status_code = status.HTTP_404_NOT_FOUND
     code = "not_found"

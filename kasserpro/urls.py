@@ -26,10 +26,59 @@ api_patterns = [
         "orders/checkout/", orders_api.OrderCheckoutApi.as_view(), name="order-checkout"
     ),
     path("orders/<int:order_id>/", orders_api.OrderDetailApi.as_view(), name="order"),
+    path(
+        "orders/<int:order_id>/items/",
+        orders_api.OrderItemAddApi.as_view(),
+        name="order-items",
+    ),
+    path(
+        "orders/<int:order_id>/items/<int:item_id>/",
+        orders_api.OrderItemApi.as_view(),
+        name="order-item",
+    ),
+    path(
+        "orders/<int:order_id>/discount/",
+        orders_api.OrderDiscountApi.as_view(),
+        name="order-discount",
+    ),
+    path(
+        "orders/<int:order_id>/complete/",
+        orders_api.OrderCompleteApi.as_view(),
+        name="order-complete",
+    ),
+    path(
+        "orders/<int:order_id>/cancel/",
+        orders_api.OrderCancelApi.as_view(),
+        name="order-cancel",
+    ),
+    path(
+        "orders/<int:order_id>/refunds/",
+        orders_api.OrderRefundApi.as_view(),
+        name="order-refunds",
+    ),
     path("shifts/", cash_api.ShiftOpenApi.as_view(), name="shifts"),
     path("shifts/current/", cash_api.ShiftCurrentApi.as_view(), name="shift-current"),
     path("shifts/current/close/", cash_api.ShiftCloseApi.as_view(), name="shift-close"),
+    path("shifts/<int:shift_id>/", cash_api.ShiftDetailApi.as_view(), name="shift"),
+    path(
+        "shifts/<int:shift_id>/close/",
+        cash_api.ShiftCloseOtherApi.as_view(),
+        name="shift-close-other",
+    ),
     path("cash-register/", cash_api.CashRegisterApi.as_view(), name="cash-register"),
+    path("cash-register/deposits/", cash_api.DepositApi.as_view(), name="deposits"),
+    path(
+        "cash-register/withdrawals/",
+        cash_api.WithdrawalApi.as_view(),
+        name="withdrawals",
+    ),
+    path("expenses/", cash_api.ExpenseApi.as_view(), name="expenses"),
+    path("purchases/", inventory_api.PurchaseApi.as_view(), name="purchases"),
+    path(
+        "stock-adjustments/",
+        inventory_api.StockAdjustmentApi.as_view(),
+        name="stock-adjustments",
+    ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]

@@ -16,6 +16,11 @@ class OrderStatus(models.TextChoices):
     PARTIALLY_REFUNDED = "partially_refunded", _("Partially refunded")
 
 
+class DiscountKind(models.TextChoices):
+    AMOUNT = "amount", _("Amount")
+    PERCENT = "percent", _("Percent")
+
+
 class PaymentMethod(models.TextChoices):
     CASH = "cash", _("Cash")
     CARD = "card", _("Card")
@@ -43,6 +48,18 @@ class Order(TenantOwned):
         max_length=20, choices=OrderStatus.choices, default=OrderStatus.DRAFT
     )
     customer_name = models.CharField(max_length=120, blank=True)
+    discount_kind = models.CharField(
+        max_length=8, choices=DiscountKind.choices, default=DiscountKind.AMOUNT
+    )
+    discount_value = models.DecimalField(**MONEY, default=Decimal("0"))
+    discount_total = models.DecimalField(**MONEY, default=Decimal("0"))
+    discount_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     subtotal = models.DecimalField(**MONEY, default=Decimal("0"))
     tax_total = models.DecimalField(**MONEY, default=Decimal("0"))
     total = models.DecimalField(**MONEY, default=Decimal("0"))
@@ -73,15 +90,83 @@ class OrderItem(TenantOwned):
     quantity = models.DecimalField(**QUANTITY)
     unit_price = models.DecimalField(**MONEY)
     tax_rate = models.DecimalField(max_digits=5, decimal_places=2)
+    discount_kind = models.CharField(
+        max_length=8, choices=DiscountKind.choices, default=DiscountKind.AMOUNT
+    )
+    discount_value = models.DecimalField(**MONEY, default=Decimal("0"))
+    discount_amount = models.DecimalField(**MONEY, default=Decimal("0"))
     tax_amount = models.DecimalField(**MONEY)
     line_total = models.DecimalField(**MONEY)
+    refunded_quantity = models.DecimalField(**QUANTITY, default=Decimal("0"))
+    refunded_amount = models.DecimalField(**MONEY, default=Decimal("0"))
+    refunded_tax = models.DecimalField(**MONEY, default=Decimal("0"))
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(refunded_quantity__lte=models.F("quantity")),
+                name="refund_at_most_sold",
+            ),
+        ]
+
+
+class Payment(TenantOwned):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="payments")
+    method = models.CharField(max_length=8, choices=PaymentMethod.choices)
+    amount = models.DecimalField(**MONEY)
+    # What the shop kept of this payment: the amount less change for cash.
+    kept = models.DecimalField(**MONEY, default=Decimal("0"))
+    refunded_amount = models.DecimalField(**MONEY, default=Decimal("0"))
 
     class Meta:
         ordering = ["pk"]
 
 
-class Payment(TenantOwned):
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="payments")
+class Refund(TenantOwned):
+    """Money and goods given back for part or all of a completed order."""
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="refunds")
+    branch = models.ForeignKey(
+        "accounts.Branch", on_delete=models.PROTECT, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    shift = models.ForeignKey(
+        "cashregister.Shift",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    amount = models.DecimalField(**MONEY)
+    tax_amount = models.DecimalField(**MONEY)
+    reason = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+
+class RefundLine(TenantOwned):
+    refund = models.ForeignKey(Refund, on_delete=models.CASCADE, related_name="lines")
+    item = models.ForeignKey(OrderItem, on_delete=models.PROTECT, related_name="+")
+    quantity = models.DecimalField(**QUANTITY)
+    amount = models.DecimalField(**MONEY)
+    tax_amount = models.DecimalField(**MONEY)
+
+    class Meta:
+        ordering = ["pk"]
+
+
+class RefundPayment(TenantOwned):
+    refund = models.ForeignKey(
+        Refund, on_delete=models.CASCADE, related_name="payments"
+    )
     method = models.CharField(max_length=8, choices=PaymentMethod.choices)
     amount = models.DecimalField(**MONEY)
 

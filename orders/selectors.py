@@ -1,9 +1,11 @@
 from datetime import date
+from decimal import Decimal
 
 from django.db.models import QuerySet
 
 from accounts.models import Branch, Role, User
-from orders.models import Order
+from kasserpro.money import ZERO
+from orders.models import Order, Refund
 
 
 def order_list(
@@ -33,3 +35,20 @@ def order_get(*, user: User, branch: Branch, order_id: int) -> Order:
     if user.role == Role.CASHIER:
         orders = orders.filter(branch=branch)
     return orders.get(pk=order_id)
+
+
+def tax_by_rate(items) -> list[dict]:
+    """Return the tax of ``items`` grouped by rate, for orders and receipts."""
+    rates: dict[Decimal, dict] = {}
+    for item in items:
+        row = rates.setdefault(
+            item.tax_rate, {"rate": item.tax_rate, "taxable": ZERO, "tax": ZERO}
+        )
+        row["taxable"] += item.line_total - item.tax_amount
+        row["tax"] += item.tax_amount
+    return [rates[rate] for rate in sorted(rates)]
+
+
+def refund_get(*, refund_id: int) -> Refund:
+    """Return one refund with its lines and payments."""
+    return Refund.objects.prefetch_related("lines", "payments").get(pk=refund_id)
