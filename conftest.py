@@ -10,8 +10,11 @@ from kasserpro.tenancy import scopes_disabled
 
 
 @pytest.fixture(autouse=True)
-def _test_hosts(settings):
+def _test_settings(settings):
     settings.ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+    # Real hashing costs a quarter second a user; tests check logic, not
+    # the hasher's strength.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 class Lab:
@@ -58,3 +61,21 @@ def api_client_for(user: User) -> APIClient:
 @pytest.fixture
 def api_for():
     return api_client_for
+
+
+def shift_for(user: User, opening_cash="100.00"):
+    """Open a shift for ``user`` at their home branch, in their scope."""
+    from decimal import Decimal
+
+    from cashregister.services import shift_open
+    from kasserpro.tenancy import tenant_scope
+
+    with tenant_scope(user.tenant_id):
+        return shift_open(
+            user=user, branch=user.home_branch, opening_cash=Decimal(opening_cash)
+        )
+
+
+@pytest.fixture
+def open_shift():
+    return shift_for

@@ -4,7 +4,7 @@ from django.db.models import Count, Sum
 
 from accounts.models import Branch, User
 from cashregister.models import CashDrawer, Expense, Shift, ShiftStatus
-from kasserpro.money import ZERO
+from kasserpro.money import ZERO, money
 from orders.models import Order, OrderStatus, Payment, RefundPayment
 
 
@@ -52,14 +52,15 @@ def shift_summary(*, shift: Shift) -> dict:
         .annotate(total=Sum("amount"))
         .values_list("kind", "total")
     )
+    # SQLite sums decimals without their scale; money() puts it back.
     return {
         "orders": totals["count"],
-        "sales_by_method": {m: str(v) for m, v in sorted(sales.items())},
-        "refunds_by_method": {m: str(v) for m, v in sorted(refunds.items())},
-        "discounts": str(totals["discounts"] or ZERO),
-        "tax": str(totals["tax"] or ZERO),
-        "cash_movements": {k: str(v) for k, v in sorted(cash.items())},
-        "expected_cash": str(sum(cash.values(), ZERO)),
+        "sales_by_method": {m: str(money(v)) for m, v in sorted(sales.items())},
+        "refunds_by_method": {m: str(money(v)) for m, v in sorted(refunds.items())},
+        "discounts": str(money(totals["discounts"] or ZERO)),
+        "tax": str(money(totals["tax"] or ZERO)),
+        "cash_movements": {k: str(money(v)) for k, v in sorted(cash.items())},
+        "expected_cash": str(money(sum(cash.values(), ZERO))),
     }
 
 
@@ -85,7 +86,7 @@ def drawer_ledger_mismatches() -> list[str]:
     for drawer in CashDrawer.objects.select_related("branch").annotate(
         ledger=Sum("movements__amount")
     ):
-        ledger = drawer.ledger or ZERO
+        ledger = money(drawer.ledger or ZERO)
         if ledger != drawer.balance:
             problems.append(
                 f"drawer {drawer.branch.code} (tenant {drawer.tenant_id}): "

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
+from django.db.models.functions import Round
 from django.utils import timezone
 
 from accounts.models import Branch, User
@@ -38,15 +39,16 @@ def drawer_move(
     (InsufficientCash); the check is part of the same UPDATE.
 
     The balance changes in a single ``UPDATE … SET balance = balance + x``,
-    which takes the drawer's row lock until the caller's transaction ends, so
-    racing writers on PostgreSQL queue instead of losing an update. Must run
-    inside the caller's transaction.
+    rounded to the piastre so SQLite, which keeps decimals as binary floats,
+    never drifts off the ledger. The UPDATE takes the drawer's row lock until
+    the caller's transaction ends, so racing writers on PostgreSQL queue
+    instead of losing an update. Must run inside the caller's transaction.
     """
     drawer = _drawer_for(branch)
     rows = CashDrawer.objects.filter(pk=drawer.pk)
     if guard and amount < 0:
         rows = rows.filter(balance__gte=-amount)
-    if rows.update(balance=F("balance") + amount) == 0:
+    if rows.update(balance=Round(F("balance") + amount, 2)) == 0:
         raise InsufficientCash()
     return CashMovement.objects.create(
         tenant_id=branch.tenant_id,
@@ -134,7 +136,9 @@ def shift_close(*, shift: Shift, counted_cash: Decimal, closed_by: User) -> Shif
         if locked is None or locked.status != ShiftStatus.OPEN:
             raise InvalidState()
 
-        expected = locked.movements.aggregate(total=Sum("amount"))["total"] or ZERO
+        expected = money(
+            locked.movements.aggregate(total=Sum("amount"))["total"] or ZERO
+        )
         locked.status = ShiftStatus.CLOSED
         locked.expected_cash = expected
         locked.counted_cash = counted_cash

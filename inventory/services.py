@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.db.models.functions import Round
 from django.utils.translation import gettext as _
 
 from accounts.models import Branch, User
@@ -21,6 +22,15 @@ from kasserpro.errors import ValidationFailed
 from kasserpro.money import ZERO, money
 
 logger = logging.getLogger(__name__)
+
+
+def _moved(delta: Decimal) -> Round:
+    # SQLite keeps decimals as binary floats, so 0.7 - 0.4 would be stored as
+    # 0.29999999999999993 and refuse a later sale of 0.3. Rounding every
+    # stored result to the field's places keeps each value the closest float
+    # to its decimal, so comparisons with typed quantities stay exact. On
+    # PostgreSQL's numeric the rounding changes nothing.
+    return Round(F("quantity") + delta, 3)
 
 
 def _ordered(quantities: Mapping[Product, Decimal]) -> list[tuple[Product, Decimal]]:
@@ -56,7 +66,7 @@ def stock_take(
         rows = BranchStock.objects.filter(branch=branch, product=product)
         if not allow_negative:
             rows = rows.filter(quantity__gte=quantity)
-        if rows.update(quantity=F("quantity") - quantity) == 1:
+        if rows.update(quantity=_moved(-quantity)) == 1:
             continue
         if allow_negative:
             _stock_row_create(branch=branch, product=product, quantity=-quantity)
@@ -97,7 +107,7 @@ def stock_put(
         if not product.track_stock:
             continue
         rows = BranchStock.objects.filter(branch=branch, product=product)
-        if rows.update(quantity=F("quantity") + quantity) == 0:
+        if rows.update(quantity=_moved(quantity)) == 0:
             _stock_row_create(branch=branch, product=product, quantity=quantity)
     _movements_record(
         branch=branch,
@@ -123,7 +133,7 @@ def _stock_row_create(*, branch: Branch, product: Product, quantity: Decimal) ->
             )
     except IntegrityError:
         BranchStock.objects.filter(branch=branch, product=product).update(
-            quantity=F("quantity") + quantity
+            quantity=_moved(quantity)
         )
 
 

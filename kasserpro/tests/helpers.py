@@ -1,0 +1,44 @@
+"""Small API helpers shared by the test modules."""
+
+import itertools
+
+from django.core.management import call_command
+
+from inventory.models import BranchStock
+from kasserpro.tenancy import scopes_disabled
+
+_keys = itertools.count()
+
+
+def send(client, method, url, body=None, key=None):
+    """Send a JSON request with a fresh Idempotency-Key unless one is given."""
+    return getattr(client, method)(
+        url, body or {}, format="json", HTTP_IDEMPOTENCY_KEY=key or f"k-{next(_keys)}"
+    )
+
+
+def checkout(client, product, quantity="1", payments=None):
+    payments = payments or [
+        {"method": "card", "amount": str(product.price * int(quantity))}
+    ]
+    return send(
+        client,
+        "post",
+        "/api/orders/checkout/",
+        {
+            "items": [{"product": product.pk, "quantity": quantity}],
+            "payments": payments,
+        },
+    )
+
+
+def stock_of(lab, sku, branch="A1", tenant="tenant-a"):
+    with scopes_disabled():
+        return BranchStock.objects.get(
+            branch=lab.branches[branch], product=lab.product(sku, tenant)
+        ).quantity
+
+
+def ledgers_balance() -> None:
+    """Fail the test unless check_ledgers passes."""
+    call_command("check_ledgers", stdout=open("/dev/null", "w"))  # noqa: SIM115
