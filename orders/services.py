@@ -25,7 +25,7 @@ from inventory.models import MovementKind, Product
 from inventory.selectors import products_for_sale, stock_levels
 from inventory.services import stock_put, stock_take
 from kasserpro.errors import InvalidState, ValidationFailed
-from kasserpro.money import ZERO, money
+from kasserpro.money import GRAM, ZERO, money
 from orders.models import (
     Order,
     OrderItem,
@@ -261,6 +261,8 @@ def _items_add(*, order: Order, items: list[LineRequest]) -> None:
 def _quantity_check(product: Product, quantity: Decimal, *, field: str) -> None:
     if quantity <= 0:
         raise ValidationFailed({field: [_("Quantity must be more than zero.")]})
+    if quantity != quantity.quantize(GRAM):
+        raise ValidationFailed({field: [_("Quantities have at most three decimals.")]})
     if product.unit == "piece" and quantity != quantity.to_integral_value():
         raise ValidationFailed({field: [_("This product is sold by the piece.")]})
 
