@@ -283,3 +283,35 @@ def stock_adjust(
         quantity_delta,
         extra={"tenant": branch.tenant_id, "branch": branch.pk},
     )
+
+
+def stock_open(*, branch: Branch, quantities: Mapping[Product, Decimal]) -> int:
+    """Give ``branch`` opening stock of products it has never held.
+
+    Products that already have a stock row at the branch are left alone, so
+    opening a shop twice changes nothing. Returns how many rows were opened.
+    """
+    with transaction.atomic():
+        held = set(
+            BranchStock.objects.filter(
+                branch=branch, product__in=list(quantities)
+            ).values_list("product_id", flat=True)
+        )
+        opening = {
+            p: q for p, q in _ordered(quantities) if p.pk not in held and p.track_stock
+        }
+        BranchStock.objects.bulk_create(
+            BranchStock(
+                tenant_id=branch.tenant_id, branch=branch, product=p, quantity=q
+            )
+            for p, q in opening.items()
+        )
+        _movements_record(
+            branch=branch,
+            quantities=opening,
+            kind=MovementKind.INITIAL,
+            user=None,
+            order=None,
+            reason="opening stock",
+        )
+    return len(opening)

@@ -6,8 +6,8 @@ from django.db import transaction
 
 from accounts.models import Branch, Role, Tenant, User
 from inventory.catalogue import GROCERY, ean13
-from inventory.models import Category, MovementKind, Product
-from inventory.services import stock_put
+from inventory.models import Category, Product
+from inventory.services import stock_open
 from kasserpro.tenancy import scopes_disabled
 
 TENANTS = {
@@ -68,6 +68,7 @@ class Command(BaseCommand):
 
     def _catalogue(self, tenant: Tenant, branches: dict[str, Branch]) -> None:
         own_branches = [b for b in branches.values() if b.tenant_id == tenant.pk]
+        opening: dict[Branch, dict[Product, Decimal]] = {b: {} for b in own_branches}
         for index, (sku, name, name_ar, price, stock) in enumerate(LAB_PRODUCTS):
             product = self._product(
                 tenant,
@@ -82,7 +83,7 @@ class Command(BaseCommand):
             )
             for branch in own_branches:
                 wanted = stock.get(branch.code, 0) if isinstance(stock, dict) else stock
-                self._opening_stock(product, branch, Decimal(wanted))
+                opening[branch][product] = Decimal(wanted)
 
         for index, item in enumerate(GROCERY, start=1):
             category, _ = Category.objects.get_or_create(
@@ -102,25 +103,13 @@ class Command(BaseCommand):
                 category=category,
             )
             for branch in own_branches:
-                self._opening_stock(product, branch, item.stock)
+                opening[branch][product] = item.stock
+
+        for branch, quantities in opening.items():
+            stock_open(branch=branch, quantities=quantities)
 
     def _product(self, tenant: Tenant, *, sku: str, **fields) -> Product:
         product, _ = Product.objects.get_or_create(
             tenant=tenant, sku=sku, defaults=fields
         )
         return product
-
-    def _opening_stock(
-        self, product: Product, branch: Branch, quantity: Decimal
-    ) -> None:
-        # Only a branch that never had this product gets opening stock, so a
-        # second run leaves the shop's real stock alone.
-        if product.stock_rows.filter(branch=branch).exists():
-            return
-        stock_put(
-            branch=branch,
-            quantities={product: quantity},
-            kind=MovementKind.INITIAL,
-            user=None,
-            reason="demo opening stock",
-        )
