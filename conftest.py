@@ -1,5 +1,7 @@
 """Fixtures shared by every app's tests: the demo lab and API clients."""
 
+import io
+
 import pytest
 from django.core.management import call_command
 from rest_framework.test import APIClient
@@ -22,7 +24,7 @@ class Lab:
 
     def __init__(self):
         with scopes_disabled():
-            call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+            call_command("seed_demo", stdout=io.StringIO())
             self.tenant_a = Tenant.objects.get(slug="tenant-a")
             self.tenant_b = Tenant.objects.get(slug="tenant-b")
             self.branches = {b.code: b for b in Branch.objects.all()}

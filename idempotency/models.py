@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from kasserpro.tenancy import TenantOwned
 
@@ -22,7 +23,7 @@ class IdempotencyRecord(TenantOwned):
     status_code = models.PositiveSmallIntegerField()
     content_type = models.CharField(max_length=100)
     body = models.TextField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField(db_index=True)
 
     class Meta:

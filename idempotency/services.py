@@ -129,6 +129,7 @@ def _record_claim(*, user: User, key: str, fingerprint: str) -> IdempotencyRecor
                 status_code=0,
                 content_type="",
                 body="",
+                created_at=now,
                 expires_at=now + RETENTION,
             )
     except IntegrityError:
