@@ -1,9 +1,11 @@
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from kasserpro.tenancy import TenantOwned
@@ -71,6 +73,10 @@ class User(AbstractUser):
     # A manager's till PIN, hashed like a password, approves a cashier's
     # refund or large discount at the till.
     pin = models.CharField(max_length=128, blank=True)
+    # Raised to end every token and web session of the user at once: tokens
+    # carry the version they were issued under, and the session hash below
+    # includes it, so both stop matching on the next request.
+    token_version = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
@@ -85,6 +91,21 @@ class User(AbstractUser):
     def display_name(self) -> str:
         return self.get_full_name() or self.username
 
+    def get_session_auth_hash(self):
+        return self._session_hash()
+
+    def get_session_auth_fallback_hash(self):
+        for secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._session_hash(secret=secret)
+
+    def _session_hash(self, secret=None) -> str:
+        return salted_hmac(
+            "kasserpro.accounts.User.session",
+            f"{self.password}:{self.token_version}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
+
     def set_pin(self, raw_pin: str) -> None:
         self.pin = make_password(raw_pin)
 
@@ -94,3 +115,30 @@ class User(AbstractUser):
     @property
     def is_manager_or_admin(self) -> bool:
         return self.role in (Role.ADMIN, Role.MANAGER)
+
+
+class RevokedAccessToken(models.Model):
+    """An access token ended before its expiry (logout); kept until it expires."""
+
+    jti = models.CharField(max_length=255, unique=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return self.jti
+
+
+class RefreshRotation(models.Model):
+    """Marks a refresh token that was traded for a new pair.
+
+    Presenting it again means somebody kept a copy: that is taken as theft.
+    A token ended by logout is blacklisted without this mark, and showing
+    it again is merely refused.
+    """
+
+    token = models.OneToOneField(
+        "token_blacklist.OutstandingToken", on_delete=models.CASCADE, related_name="+"
+    )
+    rotated_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return str(self.token_id)

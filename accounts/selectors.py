@@ -1,3 +1,6 @@
+from django.utils import timezone
+from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
+
 from accounts.models import Branch, Role, User
 from kasserpro.errors import NotFound
 
@@ -33,3 +36,17 @@ def branch_for_request(request) -> Branch:
         )
         request._working_branch = branch
     return branch
+
+
+def user_get_in_tenant(*, tenant_id: int, user_id: int) -> User | None:
+    """Return the user ``user_id`` if they belong to ``tenant_id``."""
+    return User.objects.filter(pk=user_id, tenant_id=tenant_id).first()
+
+
+def user_sessions(*, user: User) -> list:
+    """Return the API logins (refresh tokens) of ``user`` still alive."""
+    return list(
+        OutstandingToken.objects.filter(
+            user=user, expires_at__gt=timezone.now(), blacklistedtoken__isnull=True
+        ).order_by("-created_at")
+    )

@@ -2,8 +2,13 @@ import logging
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from rest_framework_simplejwt.token_blacklist.models import (
+    BlacklistedToken,
+    OutstandingToken,
+)
 
 from accounts.models import Role, User
+from accounts.tokens import user_tokens_revoke
 from kasserpro.errors import PermissionDenied
 
 logger = logging.getLogger(__name__)
@@ -41,3 +46,28 @@ def approver_for(*, user: User, approval: Approval | None) -> User:
             extra={"tenant": user.tenant_id, "user": user.pk},
         )
     raise PermissionDenied(_("This needs a manager's approval."))
+
+
+def user_revoke_sessions(*, user: User, by: User | None = None) -> None:
+    """End every access token, refresh token and web session of ``user``.
+
+    Effective on the user's next request; logging in again works at once.
+    """
+    user_tokens_revoke(user=user)
+    logger.warning(
+        "Sessions revoked",
+        extra={
+            "tenant": user.tenant_id,
+            "user": user.pk,
+            "by": getattr(by, "pk", None),
+        },
+    )
+
+
+def user_session_end(*, user: User, session_id: int) -> bool:
+    """End one of ``user``'s own API logins; False if it is not theirs."""
+    token = OutstandingToken.objects.filter(pk=session_id, user=user).first()
+    if token is None:
+        return False
+    BlacklistedToken.objects.get_or_create(token=token)
+    return True

@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts import api as accounts_api
 from cashregister import api as cash_api
@@ -14,7 +14,19 @@ api_patterns = [
         accounts_api.TokenRefreshApi.as_view(),
         name="token-refresh",
     ),
+    path("auth/logout/", accounts_api.LogoutApi.as_view(), name="logout"),
     path("me/", accounts_api.MeApi.as_view(), name="me"),
+    path("me/sessions/", accounts_api.MySessionsApi.as_view(), name="my-sessions"),
+    path(
+        "me/sessions/<int:session_id>/end/",
+        accounts_api.MySessionEndApi.as_view(),
+        name="my-session-end",
+    ),
+    path(
+        "users/<int:user_id>/revoke-sessions/",
+        accounts_api.UserRevokeSessionsApi.as_view(),
+        name="user-revoke-sessions",
+    ),
     path("products/", inventory_api.ProductListApi.as_view(), name="products"),
     path(
         "products/<int:product_id>/",
@@ -80,7 +92,9 @@ api_patterns = [
         name="stock-adjustments",
     ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path(
+        "docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"
+    ),
 ]
 
 urlpatterns = [
