@@ -18,3 +18,11 @@ def drawer_balance(*, branch: Branch) -> Decimal:
         .first()
     )
     return balance if balance is not None else ZERO
+
+
+def shift_get(*, user: User, shift_id: int) -> Shift:
+    """Return one of ``user``'s own shifts; Shift.DoesNotExist otherwise.
+
+    Runs in the caller's tenant scope.
+    """
+    return Shift.objects.select_related("branch").get(pk=shift_id, user=user)
