@@ -66,7 +66,7 @@ def shift_summary(*, shift: Shift) -> dict:
 
 def shift_get(*, user: User, shift_id: int) -> Shift:
     """Return a shift ``user`` may see: their own, or any if a manager."""
-    shifts = Shift.objects.all()
+    shifts = Shift.objects.select_related("branch")
     if not user.is_manager_or_admin:
         shifts = shifts.filter(user=user)
     return shifts.get(pk=shift_id)

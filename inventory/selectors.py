@@ -92,3 +92,19 @@ def stock_ledger_mismatches() -> list[str]:
         if quantity(total)
     )
     return problems
+
+
+def product_scan(*, branch: Branch, code: str) -> Product | None:
+    """Return the one active product whose barcode or sku is ``code``.
+
+    Returns None when nothing matches, and also when a barcode of one product
+    is the sku of another: the till then lists both for the cashier to pick.
+    Runs in the caller's tenant scope.
+    """
+    code = code.strip()
+    if not code:
+        return None
+    matches = list(
+        product_list(branch=branch).filter(Q(barcode=code) | Q(sku__iexact=code))[:2]
+    )
+    return matches[0] if len(matches) == 1 else None
