@@ -65,22 +65,27 @@ class Lab:
             }
 
     def user(self, username: str) -> User:
+        if username not in self.users:
+            self.users[username] = User.objects.get(username=username)
         return self.users[username]
 
     def product(self, sku: str, tenant: str = "tenant-a") -> Product:
+        if (tenant, sku) not in self.products:
+            with scopes_disabled():
+                self.products[(tenant, sku)] = Product.objects.select_related(
+                    "tenant"
+                ).get(tenant__slug=tenant, sku=sku)
         return self.products[(tenant, sku)]
 
     def cashier_add(self, username: str, branch: str = "A1") -> User:
         """Add one more cashier at ``branch``, for races wider than c1, c2."""
         home = self.branches[branch]
-        user = User.objects.create_user(
+        return User.objects.create_user(
             username=username,
             password=settings.KASSERPRO_DEMO_PASSWORD,
             tenant_id=home.tenant_id,
             home_branch=home,
         )
-        self.users[username] = user
-        return user
 
     def shift_open(self, username: str, opening_cash: str = "100.00") -> Shift:
         """Open a shift for ``username`` at their home branch."""
