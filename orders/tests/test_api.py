@@ -110,3 +110,19 @@ def test_order_checkout_api_amounts_are_decimal_strings(lab, api_for, checkout):
     assert (order["paid_total"], order["change_due"]) == ("30.00", "5.00")
     assert order["items"][0]["quantity"] == "1.000"
     assert Decimal(order["items"][0]["line_total"]) == Decimal("25.00")
+
+
+def test_order_checkout_api_product_id_beyond_64_bits_is_400(lab, api_for, checkout):
+    # SQLite cannot bind an integer past 64 bits: unchecked, this was a 500.
+    lab.shift_open("c1")
+    body = {
+        "items": [{"product": 2**64, "quantity": "1"}],
+        "payments": [{"method": "cash", "amount": "10.00"}],
+    }
+
+    response = api_for(lab.user("c1")).post(
+        "/api/orders/checkout/", body, format="json", headers={"Idempotency-Key": "k"}
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "validation_error"
