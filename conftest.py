@@ -19,7 +19,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from rest_framework.test import APIClient
 
 from accounts.models import Branch, Tenant, User
@@ -117,7 +117,7 @@ class Lab:
         """Receive ``quantity`` more of ``sku`` at ``branch`` (a purchase)."""
         home = self.branches[branch]
         product = self.product(sku, home.tenant.slug)
-        with tenant_scope(home.tenant_id):
+        with tenant_scope(home.tenant_id), transaction.atomic():
             stock_put(
                 branch=home,
                 quantities={product: Decimal(quantity)},
