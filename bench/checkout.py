@@ -142,7 +142,7 @@ def _till(
     return samples
 
 
-class _Budget:
+class Budget:
     """Hands out checkouts until a count or a deadline runs out."""
 
     def __init__(self, *, count: int | None, duration: float):
@@ -164,7 +164,7 @@ class _Budget:
 
 
 def run_load(
-    *, base_url: str, tokens: list[str], body: dict, budget: _Budget, timeout: float
+    *, base_url: str, tokens: list[str], body: dict, budget: Budget, timeout: float
 ) -> tuple[list[Sample], float]:
     """Run one till per token until ``budget`` runs out; return all samples
     and the seconds from the common start to the last answer."""
@@ -268,7 +268,7 @@ def main(argv: list[str] | None = None) -> int:
         base_url=args.base_url,
         tokens=tokens,
         body=body,
-        budget=_Budget(count=args.count, duration=args.duration),
+        budget=Budget(count=args.count, duration=args.duration),
         timeout=args.timeout,
     )
     summary = summarise(samples, seconds)
