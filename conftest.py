@@ -1,22 +1,61 @@
-"""Fixtures shared by every app's tests: the demo lab and API clients."""
+"""Fixtures shared by every app's tests: the demo lab, API clients, races and
+a live server."""
 
 import io
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import quote
+from uuid import uuid4
 
 import pytest
+from django.conf import settings
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.core.management import call_command
+from django.db import transaction
 from rest_framework.test import APIClient
 
 from accounts.models import Branch, Tenant, User
-from inventory.models import Product
-from kasserpro.tenancy import scopes_disabled
+from cashregister.models import Shift
+from cashregister.services import shift_open
+from inventory.models import BranchStock, MovementKind, Product
+from inventory.services import stock_put
+from kasserpro.tenancy import scopes_disabled, tenant_scope
+from kasserpro.testing import race as race_threads
+from orders.models import Order
+from orders.services import LineRequest, PaymentRequest, order_checkout
+
+CHECKOUT_URL = "/api/orders/checkout/"
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings):
+def _test_hosts(settings):
     settings.ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
-    # Real hashing costs a quarter second a user; tests check logic, not
-    # the hasher's strength.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_files(settings):
+    # The manifest storage needs collectstatic first; in-process tests only
+    # need the URLs. Servers started by live_daphne serve collected files.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {
+            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        },
+    }
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(monkeypatch):
+    # A million PBKDF2 rounds per demo user cost seconds per lab. One round
+    # keeps the hash a valid pbkdf2_sha256 hash, which a real server process
+    # (see live_daphne) still accepts and upgrades on the first login.
+    monkeypatch.setattr(PBKDF2PasswordHasher, "iterations", 1)
 
 
 class Lab:
@@ -37,10 +76,73 @@ class Lab:
             }
 
     def user(self, username: str) -> User:
+        if username not in self.users:
+            self.users[username] = User.objects.get(username=username)
         return self.users[username]
 
     def product(self, sku: str, tenant: str = "tenant-a") -> Product:
+        if (tenant, sku) not in self.products:
+            with scopes_disabled():
+                self.products[(tenant, sku)] = Product.objects.select_related(
+                    "tenant"
+                ).get(tenant__slug=tenant, sku=sku)
         return self.products[(tenant, sku)]
+
+    def cashier_add(self, username: str, branch: str = "A1") -> User:
+        """Add one more cashier at ``branch``, for races wider than c1, c2."""
+        home = self.branches[branch]
+        return User.objects.create_user(
+            username=username,
+            password=settings.KASSERPRO_DEMO_PASSWORD,
+            tenant_id=home.tenant_id,
+            home_branch=home,
+        )
+
+    def shift_open(self, username: str, opening_cash: str = "100.00") -> Shift:
+        """Open a shift for ``username`` at their home branch."""
+        user = self.user(username)
+        with tenant_scope(user.tenant_id):
+            return shift_open(
+                user=user, branch=user.home_branch, opening_cash=Decimal(opening_cash)
+            )
+
+    def sale(self, username: str, lines, cash: str = "1000.00") -> Order:
+        """Sell ``lines`` of (sku, quantity) as ``username``, paid in cash.
+
+        The seller needs an open shift (``shift_open``).
+        """
+        user = self.user(username)
+        slug = user.home_branch.tenant.slug
+        with tenant_scope(user.tenant_id):
+            return order_checkout(
+                user=user,
+                branch=user.home_branch,
+                items=[
+                    LineRequest(self.product(sku, slug).pk, Decimal(quantity))
+                    for sku, quantity in lines
+                ],
+                payments=[PaymentRequest("cash", Decimal(cash))],
+            )
+
+    def stock_add(self, sku: str, quantity: str, branch: str = "A1") -> None:
+        """Receive ``quantity`` more of ``sku`` at ``branch`` (a purchase)."""
+        home = self.branches[branch]
+        product = self.product(sku, home.tenant.slug)
+        with tenant_scope(home.tenant_id), transaction.atomic():
+            stock_put(
+                branch=home,
+                quantities={product: Decimal(quantity)},
+                kind=MovementKind.PURCHASE,
+                user=None,
+                reason="test stock",
+            )
+
+    def stock(self, sku: str, branch: str = "A1") -> Decimal:
+        """Return the stock row of ``sku`` at ``branch``, read afresh."""
+        home = self.branches[branch]
+        product = self.product(sku, home.tenant.slug)
+        with scopes_disabled():
+            return BranchStock.objects.get(branch=home, product=product).quantity
 
 
 @pytest.fixture
@@ -65,19 +167,152 @@ def api_for():
     return api_client_for
 
 
-def shift_for(user: User, opening_cash="100.00"):
-    """Open a shift for ``user`` at their home branch, in their scope."""
-    from decimal import Decimal
+def api_login(username: str) -> APIClient:
+    """Return a client holding a real access token from the token endpoint."""
+    client = APIClient()
+    response = client.post(
+        "/api/auth/token/",
+        {"username": username, "password": settings.KASSERPRO_DEMO_PASSWORD},
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {response.json()['access']}")
+    return client
 
-    from cashregister.services import shift_open
-    from kasserpro.tenancy import tenant_scope
 
-    with tenant_scope(user.tenant_id):
-        return shift_open(
-            user=user, branch=user.home_branch, opening_cash=Decimal(opening_cash)
+@pytest.fixture
+def api_token_for():
+    return api_login
+
+
+def checkout_body(lines, cash: str = "1000.00") -> dict:
+    """Return a checkout request for ``lines`` of (product, quantity), paid
+    in cash with enough to cover it (the rest is change)."""
+    return {
+        "items": [
+            {"product": product.pk, "quantity": str(quantity)}
+            for product, quantity in lines
+        ],
+        "payments": [{"method": "cash", "amount": cash}],
+    }
+
+
+def checkout_post(client: APIClient, lines, *, key: str | None = None, **body):
+    """POST a checkout of ``lines`` with a fresh (or the given) key."""
+    return client.post(
+        CHECKOUT_URL,
+        checkout_body(lines, **body),
+        format="json",
+        headers={"Idempotency-Key": key or uuid4().hex},
+    )
+
+
+@pytest.fixture
+def checkout():
+    return checkout_post
+
+
+def run_racing(*actions: Callable[[], object], timeout: float = 60.0) -> list:
+    """Run ``actions`` released together by a barrier; raise what one raised."""
+    results = race_threads(*actions, timeout=timeout)
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
+    return results
+
+
+@pytest.fixture
+def race():
+    return run_racing
+
+
+# A real server process ----------------------------------------------------
+
+SERVER_START_TIMEOUT = 60.0
+
+
+def database_url(db: dict) -> str:
+    """Return a DATABASE_URL naming the database ``db`` (a settings entry)."""
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        return f"sqlite:///{db['NAME']}"
+    if db["ENGINE"] == "django.db.backends.postgresql":
+        auth = quote(db.get("USER") or "", safe="")
+        if db.get("PASSWORD"):
+            auth += ":" + quote(db["PASSWORD"], safe="")
+        host = db.get("HOST") or "localhost"
+        port = db.get("PORT") or 5432
+        return f"postgres://{auth}@{host}:{port}/{quote(db['NAME'], safe='')}"
+    raise NotImplementedError(f"no URL for {db['ENGINE']}")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_listening(proc: subprocess.Popen, port: int, log: Path) -> None:
+    # Poll the port; waiting on the process between polls both paces the
+    # loop and notices a server that died on start-up.
+    deadline = time.monotonic() + SERVER_START_TIMEOUT
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            pass
+        try:
+            proc.wait(timeout=0.05)
+        except subprocess.TimeoutExpired:
+            continue
+        raise RuntimeError(f"daphne exited ({proc.returncode}):\n{log.read_text()}")
+    raise RuntimeError(f"daphne not listening on {port}:\n{log.read_text()}")
+
+
+@pytest.fixture(scope="session")
+def live_daphne(django_db_setup, tmp_path_factory) -> Iterator[str]:
+    """Run the real server (daphne) on a free port against the test database.
+
+    Yields its base URL, e.g. ``http://127.0.0.1:41234``. The server is
+    another process: it sees committed rows only, so a test that prepares
+    data for it uses ``transactional_db`` (or ``lab_tx``). Static files are
+    collected first, as ``make run`` does. The server's output is in the
+    ``daphne`` folder under pytest's temporary directory.
+    """
+    call_command("collectstatic", interactive=False, verbosity=0)
+    port = _free_port()
+    log = tmp_path_factory.mktemp("daphne") / "daphne.log"
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(settings.DATABASES["default"]),
+        "PYTHONUNBUFFERED": "1",
+    }
+    command = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port)]
+    command.append("kasserpro.asgi:application")
+    with log.open("wb") as out:
+        proc = subprocess.Popen(  # noqa: S603 - our own server, fixed arguments
+            command, cwd=settings.BASE_DIR, env=env, stdout=out, stderr=out
         )
+    try:
+        _wait_listening(proc, port, log)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 @pytest.fixture
 def open_shift():
-    return shift_for
+    """Open a shift for a user at their home branch: ``open_shift(user)``."""
+
+    def open_for(user: User, opening_cash: str = "100.00") -> Shift:
+        with tenant_scope(user.tenant_id):
+            return shift_open(
+                user=user, branch=user.home_branch, opening_cash=Decimal(opening_cash)
+            )
+
+    return open_for

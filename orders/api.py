@@ -150,7 +150,8 @@ class ApprovalInSerializer(serializers.Serializer):
 
 
 class LineInSerializer(serializers.Serializer):
-    product = serializers.IntegerField(min_value=1)
+    # Bounded to a 64-bit id: SQLite cannot even bind a larger integer.
+    product = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     quantity = quantity_field(min_value=Decimal("0.001"), max_value=Decimal("99999"))
     discount = DiscountInSerializer(required=False)
 

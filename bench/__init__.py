@@ -1,0 +1,1 @@
+"""Load generation and ledger checks for KasserPro (see bench/README.md)."""
