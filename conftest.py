@@ -233,7 +233,7 @@ SERVER_START_TIMEOUT = 60.0
 
 def database_url(db: dict) -> str:
     """Return a DATABASE_URL naming the database ``db`` (a settings entry)."""
-    if db["ENGINE"] == "django.db.backends.sqlite3":
+    if db["ENGINE"] in ("django.db.backends.sqlite3", "kasserpro.db.sqlite"):
         return f"sqlite:///{db['NAME']}"
     if db["ENGINE"] == "django.db.backends.postgresql":
         auth = quote(db.get("USER") or "", safe="")

@@ -111,11 +111,14 @@ TEMPLATES = [
 # when DATABASE_URL is set.
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'kasserpro.sqlite3'}"),
+        os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'kasserpro.sqlite3'}",
         conn_max_age=0,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's SQLite backend with write transactions queued in arrival
+    # order inside the process (kasserpro/db/sqlite/base.py).
+    DATABASES["default"]["ENGINE"] = "kasserpro.db.sqlite"
     DATABASES["default"]["OPTIONS"] = {
         # BEGIN IMMEDIATE takes the write lock up front, so a write
         # transaction waits its turn instead of failing half-way with
