@@ -269,40 +269,85 @@ def _wait_listening(proc: subprocess.Popen, port: int, log: Path) -> None:
     raise RuntimeError(f"daphne not listening on {port}:\n{log.read_text()}")
 
 
-@pytest.fixture(scope="session")
-def live_daphne(django_db_setup, tmp_path_factory) -> Iterator[str]:
-    """Run the real server (daphne) on a free port against the test database.
+class DaphneServer:
+    """One real server process (daphne) against the test database.
 
-    Yields its base URL, e.g. ``http://127.0.0.1:41234``. The server is
-    another process: it sees committed rows only, so a test that prepares
-    data for it uses ``transactional_db`` (or ``lab_tx``). Static files are
-    collected first, as ``make run`` does. The server's output is in the
-    ``daphne`` folder under pytest's temporary directory.
+    The server is another process: it sees committed rows only, so a test
+    that prepares data for it uses ``transactional_db`` (or ``lab_tx``).
     """
-    call_command("collectstatic", interactive=False, verbosity=0)
-    port = _free_port()
-    log = tmp_path_factory.mktemp("daphne") / "daphne.log"
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url(settings.DATABASES["default"]),
-        "PYTHONUNBUFFERED": "1",
-    }
-    command = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port)]
-    command.append("kasserpro.asgi:application")
-    with log.open("wb") as out:
-        proc = subprocess.Popen(  # noqa: S603 - our own server, fixed arguments
-            command, cwd=settings.BASE_DIR, env=env, stdout=out, stderr=out
-        )
-    try:
-        _wait_listening(proc, port, log)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
+
+    def __init__(self, log: Path, env: dict | None = None):
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = log
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": database_url(settings.DATABASES["default"]),
+            "PYTHONUNBUFFERED": "1",
+            **(env or {}),
+        }
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> "DaphneServer":
+        command = [
+            sys.executable,
+            "-m",
+            "daphne",
+            "-b",
+            "127.0.0.1",
+            "-p",
+            str(self.port),
+        ]
+        command.append("kasserpro.asgi:application")
+        with self.log.open("ab") as out:
+            self.proc = subprocess.Popen(  # noqa: S603 - our own server, fixed arguments
+                command, cwd=settings.BASE_DIR, env=self.env, stdout=out, stderr=out
+            )
+        _wait_listening(self.proc, self.port, self.log)
+        return self
+
+    def kill(self) -> None:
+        """End the process at once, as a power cut or ``kill -9`` would."""
+        self.proc.kill()
+        self.proc.wait()
+
+    def stop(self) -> None:
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        self.proc.terminate()
         try:
-            proc.wait(timeout=15)
+            self.proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+            self.kill()
+
+
+@pytest.fixture(scope="session")
+def _collected_static(django_db_setup):
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
+@pytest.fixture(scope="session")
+def live_daphne(_collected_static, tmp_path_factory) -> Iterator[str]:
+    """Run the real server on a free port for the session; yield its URL.
+
+    Static files are collected first, as ``make run`` does. The server's
+    output is in the ``daphne`` folder under pytest's temporary directory.
+    """
+    server = DaphneServer(tmp_path_factory.mktemp("daphne") / "daphne.log")
+    try:
+        yield server.start().url
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def daphne_server(_collected_static, tmp_path) -> Iterator[DaphneServer]:
+    """A server process of the test's own, to kill and start again."""
+    server = DaphneServer(tmp_path / "daphne.log")
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ The browser is the system Chromium driven by Playwright.
 """
 
 import re
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
@@ -30,6 +31,89 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+@contextmanager
+def till(server_url: str, username: str = "c1"):
+    """Yield a page signed in as ``username`` at the till with a shift open."""
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        page = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
+        page.goto(f"{server_url}/login/")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", django_settings.KASSERPRO_DEMO_PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{server_url}/")
+        page.fill("input[name=opening_cash]", "100.00")
+        page.click("#shift-open button[type=submit]")
+        expect(page.locator("#scan-input")).to_be_focused()
+        try:
+            yield page
+        finally:
+            browser.close()
+
+
+def scan(page, code: str) -> None:
+    from playwright.sync_api import expect
+
+    page.fill("#scan-input", code)
+    page.press("#scan-input", "Enter")
+    expect(page.locator("#scan-input")).to_have_value("")
+
+
+def orders_and_stock(lab, sku="P2"):
+    with scopes_disabled():
+        return Order.objects.count(), lab.stock(sku)
+
+
+def test_till_double_click_on_pay_makes_one_order(lab_tx, live_daphne):
+    from playwright.sync_api import expect
+
+    with till(live_daphne) as page:
+        scan(page, lab_tx.product("P2").barcode)
+        expect(page.locator("#tendered")).to_have_value("10.00")
+
+        page.dblclick("#pay-cash")
+        page.wait_for_url(re.compile(r"/orders/\d+/receipt/$"))
+
+    # Playwright's event loop is closed: the ORM may run again.
+    assert orders_and_stock(lab_tx) == (1, Decimal("99"))
+
+
+def test_till_pay_again_after_lost_response_shows_the_first_receipt(
+    lab_tx, live_daphne
+):
+    from playwright.sync_api import expect
+
+    with till(live_daphne) as page:
+        scan(page, lab_tx.product("P2").barcode)
+        scan(page, lab_tx.product("P2").barcode)
+        lost = []
+
+        def drop_answer(route):
+            # The server takes the sale and commits; its answer never
+            # reaches the till, as when the shop's network drops.
+            route.fetch(max_redirects=0)
+            lost.append(route.request.url)
+            route.abort("connectionreset")
+
+        page.route("**/pay/", drop_answer, times=1)
+        page.click("#pay-cash")
+        expect(page.locator("#pay-cash")).to_be_enabled()
+        assert lost
+        assert page.url.endswith("/")
+
+        page.click("#pay-cash")
+        page.wait_for_url(re.compile(r"/orders/\d+/receipt/$"))
+        number = page.locator(".receipt__number").inner_text()
+
+    with scopes_disabled():
+        assert list(Order.objects.values_list("number", flat=True)) == [number]
+    assert lab_tx.stock("P2") == Decimal("98")
 
 
 def test_till_cash_sale_in_browser(lab_tx, live_daphne):
