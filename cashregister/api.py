@@ -157,12 +157,18 @@ class MovementSerializer(serializers.ModelSerializer):
         ]
 
 
-class DepositApi(TenantApiView):
+class DrawerMovementApi(TenantApiView):
+    """Put cash into or take it out of the working branch's drawer."""
+
+    @staticmethod
+    def move(**kwargs):
+        raise NotImplementedError
+
     @extend_schema(request=MovementInSerializer, responses={201: MovementSerializer})
     @idempotent
     def post(self, request):
         data = validated(MovementInSerializer, request.data)
-        movement = drawer_deposit(
+        movement = self.move(
             user=request.user,
             branch=self.branch,
             amount=data["amount"],
@@ -173,22 +179,13 @@ class DepositApi(TenantApiView):
         )
 
 
-class WithdrawalApi(TenantApiView):
+class DepositApi(DrawerMovementApi):
+    move = staticmethod(drawer_deposit)
+
+
+class WithdrawalApi(DrawerMovementApi):
     permission_classes = [IsManagerOrAdmin]
-
-    @extend_schema(request=MovementInSerializer, responses={201: MovementSerializer})
-    @idempotent
-    def post(self, request):
-        data = validated(MovementInSerializer, request.data)
-        movement = drawer_withdraw(
-            user=request.user,
-            branch=self.branch,
-            amount=data["amount"],
-            note=data.get("note", ""),
-        )
-        return Response(
-            MovementSerializer(movement).data, status=status.HTTP_201_CREATED
-        )
+    move = staticmethod(drawer_withdraw)
 
 
 class ExpenseSerializer(serializers.ModelSerializer):
