@@ -299,3 +299,14 @@ def test_tenant_admin_manager_has_no_access(lab, manager):
     response = client_for(manager).get(f"{TENANTS}{lab.tenant_a.pk}/change/")
 
     assert response.status_code == 403
+
+
+def test_user_admin_changelist_filters_never_probe_hashes(lab, manager):
+    client = client_for(manager)
+
+    through_order = client.get(
+        "/admin/orders/order/", {"cashier__password__startswith": "md5"}
+    )
+    pin = client.get(USERS, {"pin__startswith": "md5"})
+
+    assert (through_order.status_code, pin.status_code) == (400, 400)
