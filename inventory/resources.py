@@ -6,6 +6,12 @@ from import_export.widgets import ForeignKeyWidget
 from inventory.models import Category, Product
 from inventory.services import product_save
 
+# Spreadsheets run a cell that starts with one of these as a formula. Text
+# columns that do get a leading apostrophe on export, which spreadsheets
+# show as text, and lose it again on import so a round trip changes nothing.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+TEXT_COLUMNS = ("sku", "barcode", "name", "name_ar", "category")
+
 
 class TenantCategoryWidget(ForeignKeyWidget):
     """Find a category by name among one tenant's categories only."""
@@ -61,6 +67,18 @@ class ProductResource(resources.ModelResource):
         if self.tenant_id is None:
             raise ValueError("A product import needs the importer's tenant.")
 
+    def before_import_row(self, row, **kwargs):
+        for column in TEXT_COLUMNS:
+            value = row.get(column)
+            if isinstance(value, str) and value[:1] == "'" and _formula(value[1:]):
+                row[column] = value[1:]
+
+    def export_field(self, field, instance, **kwargs):
+        value = super().export_field(field, instance, **kwargs)
+        if field.column_name in TEXT_COLUMNS and _formula(value):
+            return f"'{value}"
+        return value
+
     def get_queryset(self):
         return Product.objects.filter(tenant_id=self.tenant_id)
 
@@ -69,3 +87,7 @@ class ProductResource(resources.ModelResource):
 
     def do_instance_save(self, instance, is_create):
         product_save(tenant_id=self.tenant_id, product=instance)
+
+
+def _formula(value) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_START)

@@ -347,6 +347,18 @@ def test_admin_product_csv_export_tenant_a_only_its_skus(world):
     assert "B-ONLY" not in {row["sku"] for row in rows}
 
 
+def test_admin_product_csv_export_formula_names_stay_text(world):
+    with scopes_disabled():
+        Product.objects.filter(tenant=world.tenant_a, sku="P1").update(
+            name='=HYPERLINK("http://evil.example","x")'
+        )
+
+    rows = _export_csv(client_for(world.user("admin-a")))
+
+    (p1,) = [row for row in rows if row["sku"] == "P1"]
+    assert p1["name"] == '\'=HYPERLINK("http://evil.example","x")'
+
+
 def _import_csv(client, text: str):
     upload = io.BytesIO(text.encode())
     upload.name = "products.csv"
@@ -379,6 +391,17 @@ def test_admin_product_csv_import_tenant_b_touches_tenant_b_only(world):
     assert (p1_b.name, p1_b.price) == ("Imported by B", Decimal("99.00"))
     assert new.tenant_id == world.tenant_b.pk
     assert _snapshot(world.tenant_a) == before_a
+
+
+def test_admin_product_csv_import_escaped_formula_loses_its_apostrophe(world):
+    response = _import_csv(
+        client_for(world.user("admin-b")),
+        "sku,name,price,tax_rate\nNEW-B,'=1+1,5.00,14.00\n",
+    )
+
+    assert response.status_code == 302
+    with scopes_disabled():
+        assert Product.objects.get(sku="NEW-B").name == "=1+1"
 
 
 def test_admin_product_import_unknown_category_of_other_tenant_refused(world):
