@@ -1,6 +1,8 @@
 import time
 
-from kasserpro.tenancy import tenant_scope
+from django.urls import reverse
+
+from kasserpro.tenancy import scopes_disabled, tenant_scope
 
 
 class TenantScopeMiddleware:
@@ -8,17 +10,28 @@ class TenantScopeMiddleware:
 
     API views scope themselves after DRF authenticates the caller, since a
     bearer token is only read inside the view.
+
+    Platform superusers (no tenant) look across tenants in the admin, so the
+    scope is lifted for them there, and only there: everywhere else a query
+    without a tenant stays an error.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        tenant_id = getattr(request.user, "tenant_id", None)
-        if tenant_id is None:
-            return self.get_response(request)
-        with tenant_scope(tenant_id):
-            return self.get_response(request)
+        user = request.user
+        tenant_id = getattr(user, "tenant_id", None)
+        if tenant_id is not None:
+            with tenant_scope(tenant_id):
+                return self.get_response(request)
+        if user.is_active and user.is_superuser and self._in_admin(request):
+            with scopes_disabled():
+                return self.get_response(request)
+        return self.get_response(request)
+
+    def _in_admin(self, request) -> bool:
+        return request.path_info.startswith(reverse("admin:index"))
 
 
 class SessionIdleMiddleware:

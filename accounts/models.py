@@ -87,6 +87,18 @@ class User(AbstractUser):
             ),
         ]
 
+    def save(self, *args, **kwargs):
+        if self.tenant_id is not None:
+            # A tenant's staff reach the admin by their role, never by a flag
+            # set by hand, and are never superusers: so a role change keeps
+            # admin access in step, and no tenant admin can mint a superuser.
+            self.is_staff = self.role in (Role.ADMIN, Role.MANAGER)
+            self.is_superuser = False
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "is_staff", "is_superuser"}
+        super().save(*args, **kwargs)
+
     @property
     def display_name(self) -> str:
         return self.get_full_name() or self.username

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "channels",
     "axes",
     "csp",
+    "import_export",
     "accounts",
     "inventory",
     "orders",
