@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from accounts import api as accounts_api
 from cashregister import api as cash_api
+from devices import api as devices_api
 from inventory import api as inventory_api
 from orders import api as orders_api
 
@@ -68,6 +69,12 @@ api_patterns = [
         orders_api.OrderRefundApi.as_view(),
         name="order-refunds",
     ),
+    path(
+        "orders/<int:order_id>/reprint/",
+        orders_api.OrderReprintApi.as_view(),
+        name="order-reprint",
+    ),
+    path("devices/test-print/", devices_api.TestPrintApi.as_view(), name="test-print"),
     path("shifts/", cash_api.ShiftOpenApi.as_view(), name="shifts"),
     path("shifts/current/", cash_api.ShiftCurrentApi.as_view(), name="shift-current"),
     path("shifts/current/close/", cash_api.ShiftCloseApi.as_view(), name="shift-close"),

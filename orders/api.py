@@ -8,6 +8,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from accounts.services import Approval
+from devices.api import PrintJobSerializer
 from idempotency.api import idempotent
 from kasserpro.api import TenantApiView, money_field, quantity_field, validated
 from kasserpro.errors import NotFound, ValidationFailed
@@ -386,3 +387,11 @@ class OrderRefundApi(OrderApiView):
             RefundSerializer(refund_get(refund_id=refund.pk)).data,
             status=status.HTTP_201_CREATED,
         )
+
+
+class OrderReprintApi(OrderApiView):
+    @extend_schema(request=None, responses={202: PrintJobSerializer})
+    @idempotent(required=False)
+    def post(self, request, order_id: int):
+        job = services.order_reprint(order=self.order(order_id), user=request.user)
+        return Response(PrintJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)

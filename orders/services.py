@@ -20,6 +20,8 @@ from accounts.services import Approval, approver_for
 from cashregister.models import CashMovementKind, Shift
 from cashregister.selectors import shift_current
 from cashregister.services import drawer_move, shift_lock_for_sale
+from devices.models import PrintJob, PrintJobKind
+from devices.services import print_job_for_order
 from inventory.exceptions import InsufficientStock
 from inventory.models import MovementKind, Product
 from inventory.selectors import products_for_sale, stock_levels
@@ -94,6 +96,7 @@ def order_checkout(
         _order_finish(
             order=order, lines=lines, shift=shift, user=user, payments=payments
         )
+        print_job_for_order(order=order, kind=PrintJobKind.RECEIPT)
 
     _log_completed(order)
     return order
@@ -195,9 +198,31 @@ def order_complete(
         _order_finish(
             order=order, lines=lines, shift=shift, user=user, payments=payments
         )
+        print_job_for_order(order=order, kind=PrintJobKind.RECEIPT)
 
     _log_completed(order)
     return order
+
+
+def order_reprint(*, order: Order, user: User) -> PrintJob:
+    """Print a paid order's receipt again, as a copy, at the order's branch.
+
+    Raises InvalidState for a draft or a cancelled order, which have no
+    receipt.
+    """
+    with transaction.atomic():
+        order = Order.objects.select_related("branch__tenant", "cashier").get(
+            pk=order.pk
+        )
+        if order.status not in (*REFUNDABLE, OrderStatus.REFUNDED):
+            raise InvalidState(_("Only a paid order has a receipt to print."))
+        job = print_job_for_order(order=order, kind=PrintJobKind.REPRINT)
+    logger.info(
+        "Order %s receipt reprinted",
+        order.number,
+        extra={"tenant": order.tenant_id, "user": user.pk, "job": job.pk},
+    )
+    return job
 
 
 def order_cancel(*, order: Order, user: User) -> Order:
@@ -536,6 +561,7 @@ def order_refund(
         fully = all(item.refunded_quantity == item.quantity for item in items.values())
         order.status = OrderStatus.REFUNDED if fully else OrderStatus.PARTIALLY_REFUNDED
         order.save(update_fields=["refunded_total", "status"])
+        print_job_for_order(order=order, kind=PrintJobKind.REFUND, refund=refund)
 
     logger.info(
         "Order %s refunded %s",
