@@ -1,6 +1,6 @@
 """How long a receipt takes from the sale's 201 to the printer bridge.
 
-    python bench/print_latency.py [--sales 200]
+    python -m bench.print_latency [--sales 200]
 
 By default it builds a throwaway installation (SQLite in a temporary
 directory: migrate, seed_demo, create_device), starts one daphne on a free
@@ -13,7 +13,7 @@ before the 201 reaches the client (the message goes out on commit, before
 the response is written): such a latency is negative.
 
 Against a server you run yourself:
-    python bench/print_latency.py --url http://127.0.0.1:8000 --key KEY \\
+    python -m bench.print_latency --url http://127.0.0.1:8000 --key KEY \\
         --username c1 --password kasserpro-demo
 """
 
@@ -35,10 +35,9 @@ from pathlib import Path
 import httpx
 from escpos.printer import Dummy
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(BASE_DIR))
+from devices import bridge
 
-from devices import bridge  # noqa: E402
+BASE_DIR = Path(__file__).resolve().parent.parent
 
 WAIT = 30  # seconds any one step may take before the run gives up
 

@@ -5,7 +5,6 @@ import os
 import socket
 import subprocess
 import sys
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -14,10 +13,10 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 
 from accounts.tokens import token_pair_for
+from conftest import database_url
 from devices.models import Device
 from devices.services import device_create
 from kasserpro.tenancy import tenant_scope
-from orders.services import LineRequest, PaymentRequest, order_checkout
 
 BASE_DIR = Path(settings.BASE_DIR)
 SERVER_START_SECONDS = 60
@@ -39,18 +38,9 @@ def device_for(lab, code: str, name: str = "printer") -> tuple[Device, str]:
     return created.device, created.key
 
 
-def sell(lab, username: str, sku: str = "P2", quantity: str = "1"):
-    """Complete a card sale by ``username`` at their home branch."""
-    user = lab.user(username)
-    tenant = "tenant-a" if user.tenant_id == lab.tenant_a.pk else "tenant-b"
-    product = lab.product(sku, tenant)
-    with tenant_scope(user.tenant_id):
-        return order_checkout(
-            user=user,
-            branch=user.home_branch,
-            items=[LineRequest(product.pk, Decimal(quantity))],
-            payments=[PaymentRequest("card", product.price * Decimal(quantity))],
-        )
+def sell(lab, username: str):
+    """Complete a sale of one P2 by ``username`` at their home branch."""
+    return lab.sale(username, [("P2", "1")])
 
 
 def auth_header(key: str) -> list[tuple[bytes, bytes]]:
@@ -65,20 +55,6 @@ def bearer(user) -> dict:
 
 
 # --- real servers ----------------------------------------------------------
-
-
-def test_database_url() -> str:
-    """Return a DATABASE_URL naming the database this test run uses."""
-    db = settings.DATABASES["default"]
-    if db["ENGINE"] == "django.db.backends.sqlite3":
-        return f"sqlite:///{db['NAME']}"
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    host = db.get("HOST") or "127.0.0.1"
-    port = db.get("PORT") or 5432
-    return f"postgres://{db['USER']}{password}@{host}:{port}/{db['NAME']}"
-
-
-test_database_url.__test__ = False  # a helper, not a test
 
 
 def free_port() -> int:
@@ -107,14 +83,15 @@ def wait_for_port(port: int, process: subprocess.Popen, log: Path) -> None:
 def daphne(tmp_path: Path, **env: str):
     """Run ``daphne kasserpro.asgi:application`` on the test database.
 
-    Yields "127.0.0.1:PORT"; the server is stopped on the way out, before
-    the test database is flushed or dropped.
+    Unlike the session's live_daphne, this one takes extra environment
+    (REDIS_URL). Yields "127.0.0.1:PORT"; the server is stopped on the way
+    out, before the test database is flushed or dropped.
     """
     port = free_port()
     log = tmp_path / f"daphne-{port}.log"
     environment = {
         **os.environ,
-        "DATABASE_URL": test_database_url(),
+        "DATABASE_URL": database_url(settings.DATABASES["default"]),
         "SECRET_KEY": settings.SECRET_KEY,
         "DJANGO_SETTINGS_MODULE": "kasserpro.settings",
         **env,
@@ -151,7 +128,6 @@ def daphne(tmp_path: Path, **env: str):
 
 
 @pytest.fixture
-def server(lab_tx, tmp_path):
-    """One daphne on the test database with the in-memory channel layer."""
-    with daphne(tmp_path) as address:
-        yield address
+def server(lab_tx, live_daphne) -> str:
+    """The session's daphne (in-memory channel layer) as "HOST:PORT"."""
+    return live_daphne.removeprefix("http://")
