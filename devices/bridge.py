@@ -221,7 +221,11 @@ def _visual(text: str) -> str:
 
 def print_job(printer: Escpos, job: dict, *, width: int) -> None:
     """Print ``job`` on ``printer``: as text when it can, else as an image."""
-    rows = receipt_rows(job)
+    print_rows(printer, receipt_rows(job), width=width)
+
+
+def print_rows(printer: Escpos, rows: list[Row], *, width: int) -> None:
+    """Print a slip's ``rows``, ``width`` dots wide, and cut."""
     if needs_image(rows):
         printer.image(render_image(rows, width=width), impl="bitImageRaster")
     else:
@@ -320,7 +324,11 @@ class PrintedJobs:
 
 
 class PrintFailed(Exception):
-    pass
+    """The printer failed; the same job may well print later."""
+
+
+class BadJob(Exception):
+    """A job the bridge cannot make sense of; printing it again won't help."""
 
 
 class Bridge:
@@ -364,6 +372,9 @@ class Bridge:
                 log.warning("cannot connect to %s: %s", self.url, error)
             except (ConnectionClosed, PrintFailed) as error:
                 log.warning("connection ended: %s", error)
+            except Exception:
+                # The bridge runs unattended: log, back off, try again.
+                log.exception("unexpected error")
             if stop.is_set():
                 break
             delay = jittered(self._backoff)
@@ -406,7 +417,13 @@ class Bridge:
         if job_id in self.printed:
             log.info("job %s was printed before; acking again", job_id)
         else:
-            printer = await asyncio.to_thread(self._print, job)
+            try:
+                printer = await asyncio.to_thread(self._print, job)
+            except BadJob as error:
+                # Left un-acked, so the server keeps it in sight, and
+                # skipped, so the jobs behind it still print.
+                log.error("job %s skipped: %s", job_id, error)
+                return
             self.printed.add(job_id)
             log.info(
                 "printed job %s (%s) order %s",
@@ -422,9 +439,15 @@ class Bridge:
         # Runs in a worker thread, so a slow printer does not stall the
         # socket's keepalive pings.
         try:
+            rows = receipt_rows(job)
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            raise BadJob(f"unreadable receipt ({error!r})") from error
+        try:
             if self._printer is None:
                 self._printer = self.make_printer()
-            print_job(self._printer, job, width=paper_width(self._printer, self.width))
+            print_rows(
+                self._printer, rows, width=paper_width(self._printer, self.width)
+            )
             return self._printer
         except Exception as error:
             # Not acked: dropping the connection makes the server send the

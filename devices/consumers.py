@@ -148,8 +148,13 @@ class DeviceConsumer(AsyncWebsocketConsumer):
     async def _keep_groups(self) -> None:
         while True:
             await asyncio.sleep(GROUP_REFRESH_SECONDS)
-            for group in self.groups:
-                await self.channel_layer.group_add(group, self.channel_name)
+            try:
+                for group in self.groups:
+                    await self.channel_layer.group_add(group, self.channel_name)
+            except Exception:
+                # Try again next round; meanwhile jobs still reach the
+                # device on its next connect.
+                logger.exception("Device %s groups not refreshed", self.device.pk)
 
     async def _leave_groups(self) -> None:
         for group in self.groups:

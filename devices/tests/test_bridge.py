@@ -225,6 +225,26 @@ def test_bridge_handle_failed_print_is_not_acked(tmp_path):
     assert 7 not in bridge.PrintedJobs(tmp_path / "state.json")
 
 
+def test_bridge_handle_unreadable_job_is_skipped_unacked(tmp_path):
+    dummy = Dummy(profile=bridge.DEFAULT_PROFILE)
+    the_bridge = bridge.Bridge(
+        url="ws://unused/",
+        key="k",
+        make_printer=lambda: dummy,
+        printed=bridge.PrintedJobs(tmp_path / "state.json"),
+    )
+    socket = FakeSocket()
+    broken = {**job(), "id": 6, "receipt": {"lines": [{"quantity": "1"}]}}
+
+    for message in (broken, job()):
+        text = json.dumps({"type": "print_job", "job": message})
+        asyncio.run(the_bridge._handle(socket, text))
+
+    assert socket.sent == [{"type": "ack", "job": 7}]
+    assert 6 not in the_bridge.printed
+    assert dummy.output.count(b"A1-20260101-0042") == 1
+
+
 def test_bridge_module_imports_no_django():
     probe = (
         "import sys, devices.bridge; "
