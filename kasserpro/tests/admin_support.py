@@ -7,6 +7,7 @@ from django.test import Client
 
 from accounts.models import Tenant, User
 from cashregister.services import expense_record, shift_open
+from devices.services import device_create
 from inventory.services import purchase_receive
 from kasserpro.tenancy import scopes_disabled, tenant_scope
 from orders.models import Order
@@ -31,7 +32,8 @@ class Activity:
 
 
 def tenant_activity(lab, *, cashier: str, manager: str) -> Activity:
-    """Give ``cashier``'s tenant a sale, a refund, an expense and a purchase.
+    """Give ``cashier``'s tenant a sale, a refund, an expense, a purchase and
+    a printer bridge (the sale and refund leave print jobs).
 
     Every tenant-owned model the admin shows gets at least one row, so the
     isolation tests have an object of each to aim at.
@@ -74,6 +76,7 @@ def tenant_activity(lab, *, cashier: str, manager: str) -> Activity:
             supplier=marks.supplier,
             lines=[(product, Decimal("3"), Decimal("4.00"))],
         )
+        device_create(branch=branch, name=f"Printer of {slug}")
     with scopes_disabled():
         number = Order.objects.get(pk=order.pk).number
     return Activity(
