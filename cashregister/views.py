@@ -105,6 +105,8 @@ def shift_close_preview(request: HtmxHttpRequest) -> HttpResponse:
         "counted": counted,
         "expected": expected,
         "variance": counted - expected,
+        # Shown as "short by" or "over by", so without its sign.
+        "variance_shown": abs(counted - expected),
         "shift_close_key": form_key_new(),
         "rows": form.rows(),
     }

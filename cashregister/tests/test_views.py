@@ -67,7 +67,7 @@ def test_shift_close_after_a_sale_shows_expected_and_variance(lab, client):
     preview = client.post(reverse("shift-close-preview"), {"counted_cash": "105.00"})
     preview_page = preview.content.decode()
     assert '<dd id="expected-cash">110.00</dd>' in preview_page
-    assert '<dd id="variance">-5.00 EGP</dd>' in preview_page
+    assert '<dd id="variance">5.00 EGP</dd>' in preview_page
     close = form_values(preview, "shift-close")
 
     first = client.post(reverse("shift-close"), close)

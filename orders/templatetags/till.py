@@ -3,6 +3,7 @@ from decimal import Decimal, InvalidOperation
 from django import template
 from django.utils.formats import number_format
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy
 
 from kasserpro.html import quantity_text
 from kasserpro.money import money as money_round
@@ -45,7 +46,7 @@ def percent_of(value, whole) -> int:
     """Return ``value`` as a whole percentage of ``whole`` (0 when empty)."""
     try:
         whole = Decimal(whole)
-        return int(Decimal(value) * 100 / whole) if whole else 0
+        return round(Decimal(value) * 100 / whole) if whole else 0
     except (InvalidOperation, TypeError, ValueError):
         return 0
 
@@ -103,3 +104,12 @@ def cash_kind_label(kind: str) -> str:
         return CashMovementKind(kind).label
     except ValueError:
         return kind
+
+
+_CURRENCIES = {"EGP": gettext_lazy("EGP")}
+
+
+@register.filter
+def currency(code: str) -> str:
+    """Return the currency's short name in the active language: EGP, ج.م."""
+    return str(_CURRENCIES.get(code, code))

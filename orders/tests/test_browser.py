@@ -46,7 +46,7 @@ def till(server_url: str, username: str = "c1"):
         page.goto(f"{server_url}/login/")
         page.fill("input[name=username]", username)
         page.fill("input[name=password]", django_settings.KASSERPRO_DEMO_PASSWORD)
-        page.click("button[type=submit]")
+        page.click("main button[type=submit]")
         page.wait_for_url(f"{server_url}/")
         page.fill("input[name=opening_cash]", "100.00")
         page.click("#shift-open button[type=submit]")
@@ -152,7 +152,7 @@ def test_till_cash_sale_in_browser(lab_tx, live_daphne):
         page.goto(f"{server_url}/login/")
         page.fill("input[name=username]", "c1")
         page.fill("input[name=password]", django_settings.KASSERPRO_DEMO_PASSWORD)
-        page.click("button[type=submit]")
+        page.click("main button[type=submit]")
         page.wait_for_url(f"{server_url}/")
 
         page.fill("input[name=opening_cash]", "200.00")
