@@ -2,8 +2,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.utils.formats import number_format
-from django.utils.translation import get_language
-from django.utils.translation import gettext_lazy
+from django.utils.translation import get_language, gettext_lazy
 
 from kasserpro.html import quantity_text
 from kasserpro.money import money as money_round
