@@ -170,13 +170,14 @@ class RefundForm(ApprovalFields):
     def __init__(self, *args, items=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.items = list(items)
+        # At most what was sold: what is left is the service's to check, so
+        # a resubmit of a form already done replays instead of failing here.
         for item in self.items:
-            left = item.quantity - item.refunded_quantity
             self.fields[f"item-{item.pk}"] = forms.DecimalField(
                 label=item.name,
                 required=False,
                 min_value=Decimal("0"),
-                max_value=left,
+                max_value=item.quantity,
                 max_digits=12,
                 decimal_places=3,
             )
