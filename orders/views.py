@@ -300,6 +300,10 @@ def _detail_page(
     request: HtmxHttpRequest, *, order: Order, refusal: Refusal | None = None
 ) -> HttpResponse:
     items = list(order.items.all())
+    typed = request.POST if refusal else {}
+    for item in items:
+        # A refused form comes back with what the cashier had typed.
+        item.refund_now = typed.get(f"item-{item.pk}", "")
     context = {
         "order": order,
         "items": items,
@@ -313,7 +317,7 @@ def _detail_page(
         "refund_all_key": form_key_new(),
         "refusal": refusal,
         "refunded": request.GET.get("refunded") == "1",
-        "form_data": request.POST if refusal else {},
+        "form_data": typed,
     }
     template = (
         "orders/partials/order_refunds.html"

@@ -243,3 +243,38 @@ def test_products_weighed_line_asks_for_the_weight(lab, cashier):
     response = cashier.post(reverse("cart-add"), {"product": tomato.pk}, **HTMX)
 
     assert "data-weigh" in response.content.decode()
+
+
+def test_till_out_of_stock_in_arabic_names_the_product_in_arabic(lab, cashier):
+    p1 = lab.product("P1")
+    cashier.post(reverse("set_language"), {"language": "ar", "next": "/"})
+    cashier.post(reverse("cart-add"), {"product": p1.pk})
+    cashier.post(reverse("cart-line"), {"product": p1.pk, "op": "set", "quantity": "4"})
+
+    response = pay(cashier, tendered="200")
+
+    page = response.content.decode()
+    assert response.status_code == 409
+    assert "المخزون لا يكفي لهذا البيع." in page
+    assert "منتج المعمل ١: المطلوب 4، والمتوفر 3" in page
+    assert cashier.session[SESSION_KEY] == {str(p1.pk): "4"}
+
+
+def test_order_refund_refused_keeps_what_was_typed(lab, client, sold):
+    log_in(client, "c1")
+    fields = form_values(
+        client.get(reverse("order-detail", args=[sold.pk])), "refund-lines"
+    )
+    with scopes_disabled():
+        item = sold.items.get()
+
+    response = client.post(
+        reverse("order-refund", args=[sold.pk]),
+        {**fields, f"item-{item.pk}": "2", "manager": "admin-a", "pin": "nope"},
+        **HTMX,
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert f'name="item-{item.pk}" value="2"' in page
+    assert 'value="admin-a"' in page
