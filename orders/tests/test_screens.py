@@ -278,3 +278,11 @@ def test_order_refund_refused_keeps_what_was_typed(lab, client, sold):
     assert response.status_code == 403
     assert f'name="item-{item.pk}" value="2"' in page
     assert 'value="admin-a"' in page
+
+
+def test_till_search_in_arabic_finds_the_product(lab, cashier):
+    response = cashier.post(reverse("till-scan"), {"q": "أرز"}, **HTMX)
+
+    page = response.content.decode()
+    assert "Egyptian rice 1 kg" in page
+    assert "Cola 1 L" not in page
