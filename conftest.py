@@ -3,6 +3,7 @@ a live server."""
 
 import io
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -48,6 +49,21 @@ def _plain_static_files(settings):
             "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         },
     }
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _compiled_messages():
+    # The .mo files are not in git; `make test` compiles them, and so does
+    # a bare `pytest` when a .po is newer than its .mo (msgfmt permitting).
+    locale = Path(settings.BASE_DIR) / "locale"
+    stale = [
+        po
+        for po in locale.glob("*/LC_MESSAGES/*.po")
+        if not po.with_suffix(".mo").exists()
+        or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime
+    ]
+    if stale and shutil.which("msgfmt"):
+        call_command("compilemessages", ignore_patterns=[".venv*", "var"], verbosity=0)
 
 
 @pytest.fixture(autouse=True)

@@ -42,3 +42,20 @@ def _to_login(request):
     if request.htmx:
         return HttpResponseClientRedirect(url)
     return HttpResponseRedirect(url)
+
+
+def manager_required(view):
+    """Let a tenant's managers and admins through; 403 for cashiers.
+
+    Another tenant's objects stay 404 in the views themselves; this only
+    answers "your role may not do this".
+    """
+
+    @wraps(view)
+    @tenant_member_required
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_manager_or_admin:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -1,4 +1,6 @@
-"""Opening and closing a cashier's shift from the till."""
+"""The shift and the drawer: open, count and close a shift; cash in and out."""
+
+from decimal import Decimal
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
@@ -7,13 +9,32 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.decorators import tenant_member_required
+from accounts.decorators import manager_required, tenant_member_required
 from accounts.selectors import branch_for_request
 from cashregister.exceptions import ShiftAlreadyOpen, ShiftNotOpen
-from cashregister.forms import ShiftCloseForm, ShiftOpenForm
+from cashregister.forms import (
+    DENOMINATIONS,
+    DrawerMoveForm,
+    ExpenseForm,
+    ShiftCloseForm,
+    ShiftCountForm,
+    ShiftOpenForm,
+)
 from cashregister.models import Shift
-from cashregister.selectors import shift_current, shift_get
-from cashregister.services import shift_close, shift_open
+from cashregister.selectors import (
+    drawer_balance,
+    expense_list,
+    shift_current,
+    shift_get,
+    shift_summary,
+)
+from cashregister.services import (
+    drawer_deposit,
+    drawer_withdraw,
+    expense_record,
+    shift_close,
+    shift_open,
+)
 from idempotency.html import form_key_new, redirect_once
 from kasserpro.errors import ApplicationError
 from kasserpro.html import (
@@ -60,11 +81,41 @@ def shift_open_submit(request: HtmxHttpRequest) -> HttpResponse:
 @require_GET
 @tenant_member_required
 def shift_page(request: HtmxHttpRequest) -> HttpResponse:
-    """Show the open shift and the form to close it."""
+    """Show the shift (its figures and the cash count) and the drawer."""
+    return _drawer_page(request)
+
+
+@require_POST
+@tenant_member_required
+def shift_close_preview(request: HtmxHttpRequest) -> HttpResponse:
+    """Show expected cash and variance for a count, before the shift closes.
+
+    Reads only; the confirm form it shows carries the key of the close.
+    """
     shift = shift_current(user=request.user)
     if shift is None:
-        return HttpResponseSeeOther(reverse("till"))
-    return _close_page(request, shift=shift)
+        return HttpResponseSeeOther(reverse("shift"))
+    form = ShiftCountForm(request.POST)
+    if not form.is_valid():
+        return _count_refused(request, shift=shift, form=form)
+    counted = form.counted()
+    expected = Decimal(shift_summary(shift=shift)["expected_cash"])
+    context = {
+        "shift": shift,
+        "counted": counted,
+        "expected": expected,
+        "variance": counted - expected,
+        # Shown as "short by" or "over by", so without its sign.
+        "variance_shown": abs(counted - expected),
+        "shift_close_key": form_key_new(),
+        "rows": form.rows(),
+    }
+    template = (
+        "cashregister/partials/shift_preview.html"
+        if request.htmx
+        else "cashregister/shift_preview.html"
+    )
+    return render(request, template, context)
 
 
 @require_POST
@@ -104,11 +155,107 @@ def shift_report(request: HtmxHttpRequest, shift_id: int) -> HttpResponse:
     context = {
         "shift": shift,
         "branch": shift.branch,
-        "tenant": request.user.tenant,
+        "summary": shift_summary(shift=shift),
         # Shown as "short by" or "over by", so without its sign.
         "variance": abs(shift.variance) if shift.variance is not None else None,
     }
     return render(request, "cashregister/shift_report.html", context)
+
+
+@require_POST
+@tenant_member_required
+def drawer_deposit_submit(request: HtmxHttpRequest) -> HttpResponse:
+    """Put cash into the working branch's drawer, once per form."""
+    return _drawer_move(request, service=drawer_deposit, done=_("Deposit recorded."))
+
+
+@require_POST
+@manager_required
+def drawer_withdraw_submit(request: HtmxHttpRequest) -> HttpResponse:
+    """Take cash out of the drawer (managers and admins), once per form."""
+    return _drawer_move(
+        request, service=drawer_withdraw, done=_("Withdrawal recorded.")
+    )
+
+
+@require_POST
+@tenant_member_required
+def expense_submit(request: HtmxHttpRequest) -> HttpResponse:
+    """Record an expense, paid from the drawer or not, once per form."""
+    form = ExpenseForm(request.POST)
+    if not form.is_valid():
+        return _drawer_page(request, refusal=refusal_for_form(form))
+    branch = branch_for_request(request)
+
+    def record() -> str:
+        expense_record(user=request.user, branch=branch, **form.cleaned_data)
+        return reverse("shift")
+
+    return _drawer_write(request, action=record, done=_("Expense recorded."))
+
+
+def _drawer_move(request: HtmxHttpRequest, *, service, done: str) -> HttpResponse:
+    form = DrawerMoveForm(request.POST)
+    if not form.is_valid():
+        return _drawer_page(request, refusal=refusal_for_form(form))
+    branch = branch_for_request(request)
+
+    def move() -> str:
+        service(user=request.user, branch=branch, **form.cleaned_data)
+        return reverse("shift")
+
+    return _drawer_write(request, action=move, done=done)
+
+
+def _drawer_write(request: HtmxHttpRequest, *, action, done: str) -> HttpResponse:
+    try:
+        url = redirect_once(request, action=action)
+    except ApplicationError as error:
+        return _drawer_page(request, refusal=refusal_for(error))
+    messages.success(request, done)
+    return redirect_after_post(request, url)
+
+
+def _drawer_page(
+    request: HtmxHttpRequest,
+    *,
+    refusal: Refusal | None = None,
+    count_form: ShiftCountForm | None = None,
+) -> HttpResponse:
+    branch = branch_for_request(request)
+    shift = shift_current(user=request.user)
+    context = {
+        "shift": shift,
+        "summary": shift_summary(shift=shift) if shift else None,
+        "balance": drawer_balance(branch=branch),
+        "expenses": expense_list(branch=branch)[:10],
+        "expense_categories": ExpenseForm.base_fields["category"].choices,
+        "can_withdraw": request.user.is_manager_or_admin,
+        "refusal": refusal,
+        "count_rows": count_form.rows()
+        if count_form
+        else [
+            {"name": n, "value": v, "coin": v < 5, "count": ""}
+            for n, v in DENOMINATIONS
+        ],
+        "deposit_key": form_key_new(),
+        "withdraw_key": form_key_new(),
+        "expense_key": form_key_new(),
+    }
+    status = refusal.status if refusal else 200
+    return render(request, "cashregister/shift.html", context, status=status)
+
+
+def _count_refused(
+    request: HtmxHttpRequest, *, shift: Shift, form: ShiftCountForm
+) -> HttpResponse:
+    refusal = refusal_for_form(form)
+    if request.htmx:
+        context = {"shift": shift, "refusal": refusal, "count_rows": form.rows()}
+        return render(
+            request, "cashregister/partials/shift_count.html", context, status=400
+        )
+    return _drawer_page(request, refusal=refusal, count_form=form)
 
 
 def _open_refused(request: HtmxHttpRequest, refusal: Refusal) -> HttpResponse:
@@ -139,16 +286,4 @@ def _close_refused(request: HtmxHttpRequest, refusal: Refusal) -> HttpResponse:
 def _close_page(
     request: HtmxHttpRequest, *, shift: Shift, refusal: Refusal | None = None
 ) -> HttpResponse:
-    context = {
-        "shift": shift,
-        "branch": shift.branch,
-        "tenant": request.user.tenant,
-        "refusal": refusal,
-        "shift_close_key": form_key_new(),
-    }
-    template = (
-        "cashregister/partials/shift_close.html"
-        if request.htmx
-        else "cashregister/shift.html"
-    )
-    return render(request, template, context, status=refusal.status if refusal else 200)
+    return _drawer_page(request, refusal=refusal)

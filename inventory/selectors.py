@@ -4,7 +4,7 @@ from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery, Sum,
 from django.db.models.functions import Coalesce
 
 from accounts.models import Branch
-from inventory.models import BranchStock, Product, Purchase, StockMovement
+from inventory.models import BranchStock, Category, Product, Purchase, StockMovement
 from kasserpro.money import quantity
 
 
@@ -108,3 +108,34 @@ def product_scan(*, branch: Branch, code: str) -> Product | None:
         product_list(branch=branch).filter(Q(barcode=code) | Q(sku__iexact=code))[:2]
     )
     return matches[0] if len(matches) == 1 else None
+
+
+def category_list() -> QuerySet[Category]:
+    """Return the tenant's product categories by name. Runs in the scope."""
+    return Category.objects.order_by("name", "pk")
+
+
+def product_browse(
+    *, branch: Branch, search: str = "", category_id: int | None = None
+) -> QuerySet[Product]:
+    """Return the products the till shows: a search, a category, or all.
+
+    Same rows and ``stock`` as product_list. Runs in the caller's tenant
+    scope, so another tenant's category id matches nothing.
+    """
+    products = product_list(branch=branch, search=search)
+    if category_id:
+        products = products.filter(category_id=category_id)
+    return products
+
+
+def stock_low(*, branch: Branch, threshold: Decimal) -> QuerySet[Product]:
+    """Return tracked products whose stock at ``branch`` is at most ``threshold``.
+
+    Lowest stock first. Runs in the caller's tenant scope.
+    """
+    return (
+        product_list(branch=branch)
+        .filter(track_stock=True, stock__lte=threshold)
+        .order_by("stock", "name", "pk")
+    )

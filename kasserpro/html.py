@@ -11,11 +11,13 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
 
 from inventory.exceptions import InsufficientStock
+from inventory.selectors import products_by_id
 from kasserpro.errors import ApplicationError, ValidationFailed
 
 
@@ -54,9 +56,10 @@ def refusal_for(error: ApplicationError) -> Refusal:
     """Return the message the till shows for a domain error."""
     detail = str(error.detail)
     if isinstance(error, InsufficientStock):
+        names = _local_names({short["product"] for short in error.short})
         return Refusal(
             detail=detail,
-            lines=[_short_text(short) for short in error.short],
+            lines=[_short_text(short, names) for short in error.short],
             status=error.status_code,
             product_ids=frozenset(short["product"] for short in error.short),
         )
@@ -86,9 +89,18 @@ def quantity_text(value) -> str:
     return f"{number.normalize():f}"
 
 
-def _short_text(short: dict) -> str:
+def _local_names(product_ids: set[int]) -> dict[int, str]:
+    # The service names products in the catalogue's language (English); a
+    # cashier working in Arabic reads the Arabic name where there is one.
+    if not (get_language() or "").startswith("ar"):
+        return {}
+    products = products_by_id(product_ids=product_ids)
+    return {pk: p.name_ar for pk, p in products.items() if p.name_ar}
+
+
+def _short_text(short: dict, names: dict[int, str]) -> str:
     return _("%(name)s: %(requested)s wanted, %(available)s in stock") % {
-        "name": short["name"],
+        "name": names.get(short["product"], short["name"]),
         "requested": quantity_text(short["requested"]),
         "available": quantity_text(short["available"]),
     }

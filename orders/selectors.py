@@ -1,11 +1,11 @@
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from accounts.models import Branch, Role, User
 from kasserpro.money import ZERO
-from orders.models import Order, Refund
+from orders.models import Order, OrderStatus, Refund
 
 
 def order_list(
@@ -52,3 +52,17 @@ def tax_by_rate(items) -> list[dict]:
 def refund_get(*, refund_id: int) -> Refund:
     """Return one refund with its lines and payments."""
     return Refund.objects.prefetch_related("lines", "payments").get(pk=refund_id)
+
+
+def order_search(*, branch: Branch, day: date, query: str = "") -> QuerySet[Order]:
+    """Return ``branch``'s orders of the shop-local ``day`` matching ``query``.
+
+    ``query`` is part of an order number or of a customer's name; drafts are
+    left out. Newest first. Runs in the caller's tenant scope.
+    """
+    orders = order_list(branch=branch, day=day).exclude(status=OrderStatus.DRAFT)
+    if query:
+        orders = orders.filter(
+            Q(number__icontains=query) | Q(customer_name__icontains=query)
+        )
+    return orders

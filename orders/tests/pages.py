@@ -56,3 +56,14 @@ def pay(client: Client, **fields):
     values = form_values(client.get(reverse("till")), "pay")
     values.update(fields)
     return client.post(reverse("till-pay"), values)
+
+
+def shift_close_fields(client: Client, **counts) -> dict[str, str]:
+    """Count the drawer on the shift page and return the confirm form's fields.
+
+    ``counts`` are the count form's fields: ``counted_cash="105.00"``, or
+    denominations such as ``n100="1"``.
+    """
+    preview = client.post(reverse("shift-close-preview"), counts)
+    assert preview.status_code == 200, preview.content
+    return form_values(preview, "shift-close")

@@ -11,7 +11,7 @@ from inventory.models import BranchStock, Product
 from kasserpro.tenancy import scopes_disabled
 from orders.cart import SESSION_KEY
 from orders.models import Order
-from orders.tests.pages import form_values, log_in, pay, shift_open
+from orders.tests.pages import form_values, log_in, pay, shift_close_fields, shift_open
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -166,7 +166,7 @@ def test_till_pay_refusal_by_htmx_is_swapped_into_the_cart(lab, cashier):
     assert "The payments do not cover the total." in response.content.decode()
     page = htmx_response.content.decode()
     assert htmx_response.status_code == 400
-    assert "Enter the cash the customer handed over." in page
+    assert "Enter the cash handed over, or a card or wallet amount." in page
     assert page.lstrip().startswith('<section id="cart"')
     assert 'id="messages" class="messages" role="status" aria-live="polite" ' in page
     assert "hx-swap-oob" in page
@@ -191,8 +191,8 @@ def test_till_pay_after_shift_closed_elsewhere_offers_to_open_one(lab, cashier):
     p2 = lab.product("P2")
     cashier.post(reverse("cart-add"), {"product": p2.pk})
     fields = form_values(cashier.get(reverse("till")), "pay")
-    close = form_values(cashier.get(reverse("shift")), "shift-close")
-    cashier.post(reverse("shift-close"), {**close, "counted_cash": "100.00"})
+    close = shift_close_fields(cashier, counted_cash="100.00")
+    cashier.post(reverse("shift-close"), close)
 
     response = cashier.post(reverse("till-pay"), {**fields, "method": "card"})
 

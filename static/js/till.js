@@ -89,19 +89,110 @@
     }
   }
 
-  function focusTendered() {
-    var input = document.getElementById("tendered");
-    if (input && !input.disabled) {
-      input.focus();
-      input.select();
+  // Dialogs (payment, discount) open with showModal so Esc closes them and
+  // the rest of the page is inert meanwhile.
+  function dialogOpen(dialog) {
+    if (dialog && !dialog.open && typeof dialog.showModal === "function") {
+      dialog.showModal();
+      var first = dialog.querySelector("[autofocus]");
+      if (first && typeof first.select === "function") {
+        first.select();
+      }
     }
   }
 
+  function openMarkedDialogs() {
+    document.querySelectorAll("dialog[data-open]").forEach(dialogOpen);
+  }
+
+  // Weighed goods are rung up as 1 kg: the line's quantity field takes the
+  // weight at once, so the cashier types it and presses Enter.
+  function focusWeigh() {
+    var input = document.querySelector("[data-weigh]");
+    if (input) {
+      input.focus();
+      input.select();
+      return true;
+    }
+    return false;
+  }
+
+  function payOpen() {
+    var button = document.getElementById("pay-open");
+    if (button && !button.disabled) {
+      dialogOpen(document.getElementById("pay-dialog"));
+    }
+  }
+
+  function newSale() {
+    var link = document.getElementById("new-sale-link");
+    if (link) {
+      link.click();
+    } else {
+      press("new-sale");
+    }
+  }
+
+  // Money is added up in piastres (integers): no float ever rounds a total.
+  function piastres(text) {
+    var match = /^\s*(\d{0,9})(?:[.,](\d{0,2}))?\s*$/.exec(text || "");
+    if (!match) {
+      return 0;
+    }
+    return Number(match[1] || "0") * 100 + Number(((match[2] || "") + "00").slice(0, 2));
+  }
+
+  function pounds(cents) {
+    var whole = Math.floor(cents / 100);
+    var rest = String(cents % 100);
+    return whole + "." + (rest.length < 2 ? "0" + rest : rest);
+  }
+
+  function fillRest(id) {
+    var form = document.getElementById("pay");
+    var target = document.getElementById(id);
+    if (!form || !target) {
+      return;
+    }
+    var others = 0;
+    ["tendered", "pay-card-amount", "pay-wallet-amount"].forEach(function (name) {
+      var field = document.getElementById(name);
+      if (field && name !== id) {
+        others += piastres(field.value);
+      }
+    });
+    var rest = piastres(form.dataset.total) - others;
+    target.value = pounds(rest > 0 ? rest : 0);
+    target.focus();
+    target.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+
+  // The cash count: every denomination times its count fills counted cash.
+  function countTotal(form) {
+    var cents = 0;
+    form.querySelectorAll("[data-denomination]").forEach(function (field) {
+      var count = parseInt(field.value, 10);
+      if (count > 0) {
+        cents += count * piastres(field.dataset.denomination);
+      }
+    });
+    var counted = form.querySelector("[data-counted]");
+    if (counted) {
+      counted.value = pounds(cents);
+    }
+  }
+
+  document.addEventListener("input", function (event) {
+    var target = event.target;
+    if (target instanceof Element && target.hasAttribute("data-denomination")) {
+      countTotal(target.form);
+    }
+  });
+
   var shortcuts = {
     F2: focusScan,
-    F4: focusTendered,
-    F8: function () { press("pay-cash"); },
-    F9: function () { press("pay-card"); }
+    F8: payOpen,
+    F9: newSale
   };
 
   document.addEventListener("keydown", function (event) {
@@ -118,10 +209,37 @@
 
   document.addEventListener("click", function (event) {
     var target = event.target instanceof Element ? event.target : null;
-    if (target && target.closest("[data-print]")) {
+    if (!target) {
+      return;
+    }
+    if (target.closest("[data-print]")) {
       window.print();
+    }
+    var opener = target.closest("[data-dialog-open]");
+    if (opener && !opener.disabled) {
+      dialogOpen(document.getElementById(opener.dataset.dialogOpen));
+    }
+    var closer = target.closest("[data-dialog-close]");
+    if (closer) {
+      var dialog = closer.closest("dialog");
+      if (dialog) {
+        dialog.close();
+      }
+    }
+    var filler = target.closest("[data-fill]");
+    if (filler) {
+      fillRest(filler.dataset.fill);
     }
   });
 
+  document.addEventListener("htmx:afterSettle", function () {
+    openMarkedDialogs();
+    focusWeigh();
+  });
+
+  openMarkedDialogs();
+  if (document.querySelector("[data-reprint]")) {
+    window.print();
+  }
   focusStart();
 })();
