@@ -29,6 +29,8 @@ def _cash_field(label, *, required=True, min_value=Decimal("0")):
         max_value=MAX_AMOUNT,
         max_digits=12,
         decimal_places=2,
+        # In Arabic the cashier may type 20,50 as the screen shows it.
+        localize=True,
     )
 
 

@@ -21,6 +21,8 @@ def _amount_field(label, *, required=False, min_value=Decimal("0")):
         max_value=MAX_AMOUNT,
         max_digits=12,
         decimal_places=2,
+        # In Arabic the cashier may type 20,50 as the screen shows it.
+        localize=True,
     )
 
 

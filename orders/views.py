@@ -53,7 +53,7 @@ from orders.forms import (
 from orders.models import Order
 from orders.reports import sales_day
 from orders.selectors import order_get, order_search, tax_by_rate
-from orders.services import order_checkout, order_refund
+from orders.services import REFUNDABLE, order_checkout, order_refund
 
 # Enough tiles to fill a 1366x768 screen a few times over; past that the
 # cashier searches or picks a category.
@@ -310,8 +310,8 @@ def _detail_page(
         "refunds": order.refunds.prefetch_related("lines", "payments").select_related(
             "user", "approved_by"
         ),
-        "refundable": any(i.refunded_quantity < i.quantity for i in items)
-        and order.status in ("completed", "partially_refunded"),
+        "refundable": order.status in REFUNDABLE
+        and any(i.refunded_quantity < i.quantity for i in items),
         "needs_pin": not request.user.is_manager_or_admin,
         "refund_key": form_key_new(),
         "refund_all_key": form_key_new(),

@@ -286,3 +286,13 @@ def test_till_search_in_arabic_finds_the_product(lab, cashier):
     page = response.content.decode()
     assert "Egyptian rice 1 kg" in page
     assert "Cola 1 L" not in page
+
+
+def test_till_pay_in_arabic_takes_a_decimal_comma(lab, cashier):
+    cashier.post(reverse("set_language"), {"language": "ar", "next": "/"})
+    cashier.post(reverse("cart-add"), {"product": lab.product("P2").pk})
+
+    response = pay(cashier, tendered="12,50")
+
+    order = _order(int(response.url.split("/")[2]))
+    assert order.change_due == Decimal("2.50")
