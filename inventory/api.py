@@ -14,6 +14,7 @@ from inventory.selectors import product_get, product_list, products_by_id, purch
 from inventory.services import product_save, purchase_receive, stock_adjust
 from kasserpro.api import TenantApiView, money_field, quantity_field, validated
 from kasserpro.errors import ValidationFailed
+from kasserpro.ids import ID_MAX
 
 
 class ProductSerializer(serializers.ModelSerializer):
@@ -104,7 +105,7 @@ class ProductDetailApi(TenantApiView):
 
 
 class PurchaseLineInSerializer(serializers.Serializer):
-    product = serializers.IntegerField(min_value=1)
+    product = serializers.IntegerField(min_value=1, max_value=ID_MAX)
     quantity = quantity_field(min_value=Decimal("0.001"), max_value=Decimal("9999999"))
     unit_cost = money_field(min_value=Decimal("0"), max_value=Decimal("9999999"))
 
@@ -137,7 +138,7 @@ class PurchaseSerializer(serializers.ModelSerializer):
 
 
 class AdjustmentInSerializer(serializers.Serializer):
-    product = serializers.IntegerField(min_value=1)
+    product = serializers.IntegerField(min_value=1, max_value=ID_MAX)
     quantity_delta = quantity_field(
         min_value=Decimal("-9999999"), max_value=Decimal("9999999")
     )

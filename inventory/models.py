@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -50,7 +50,7 @@ class Product(TenantOwned):
         max_digits=5,
         decimal_places=2,
         default=Decimal("14.00"),
-        validators=[MinValueValidator(Decimal("0"))],
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
     )
     track_stock = models.BooleanField(default=True)
     is_active = models.BooleanField(default=True)

@@ -3,8 +3,9 @@
 import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext_lazy as _
+from django.views import defaults as default_views
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -115,3 +116,12 @@ def api_exception_handler(exc, context):
     else:
         response.data = {"code": _drf_code(exc), "detail": _plain_detail(exc.detail)}
     return response
+
+
+def page_not_found(request, exception):
+    """Answer an unknown URL: the contract's JSON under /api/, a page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"code": "not_found", "detail": str(_("Not found."))}, status=404
+        )
+    return default_views.page_not_found(request, exception)

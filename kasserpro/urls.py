@@ -109,3 +109,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("orders.urls")),
 ]
+
+handler404 = "kasserpro.errors.page_not_found"

@@ -12,6 +12,7 @@ from devices.api import PrintJobSerializer
 from idempotency.api import idempotent
 from kasserpro.api import TenantApiView, money_field, quantity_field, validated
 from kasserpro.errors import NotFound, ValidationFailed
+from kasserpro.ids import ID_MAX
 from orders import services
 from orders.models import (
     DiscountKind,
@@ -152,7 +153,7 @@ class ApprovalInSerializer(serializers.Serializer):
 
 class LineInSerializer(serializers.Serializer):
     # Bounded to a 64-bit id: SQLite cannot even bind a larger integer.
-    product = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    product = serializers.IntegerField(min_value=1, max_value=ID_MAX)
     quantity = quantity_field(min_value=Decimal("0.001"), max_value=Decimal("99999"))
     discount = DiscountInSerializer(required=False)
 
@@ -190,7 +191,7 @@ class OrderDiscountInSerializer(DiscountInSerializer):
 
 
 class RefundLineInSerializer(serializers.Serializer):
-    item = serializers.IntegerField(min_value=1)
+    item = serializers.IntegerField(min_value=1, max_value=ID_MAX)
     quantity = quantity_field(min_value=Decimal("0.001"), max_value=Decimal("99999"))
 
 

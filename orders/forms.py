@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.services import Approval
+from kasserpro.ids import ID_MAX
 from kasserpro.money import ZERO, money
 from orders.cart import MAX_QUANTITY
 from orders.models import DiscountKind, PaymentMethod
@@ -43,15 +44,17 @@ class ApprovalFields(forms.Form):
 
 class ScanForm(forms.Form):
     q = forms.CharField(label=_("Barcode or name"), max_length=64, required=False)
-    category = forms.IntegerField(label=_("Category"), min_value=1, required=False)
+    category = forms.IntegerField(
+        label=_("Category"), min_value=1, max_value=ID_MAX, required=False
+    )
 
 
 class CartAddForm(forms.Form):
-    product = forms.IntegerField(label=_("Product"), min_value=1)
+    product = forms.IntegerField(label=_("Product"), min_value=1, max_value=ID_MAX)
 
 
 class CartLineForm(forms.Form):
-    product = forms.IntegerField(label=_("Product"), min_value=1)
+    product = forms.IntegerField(label=_("Product"), min_value=1, max_value=ID_MAX)
     op = forms.ChoiceField(
         label=_("Action"),
         choices=[
@@ -80,7 +83,9 @@ class CartLineForm(forms.Form):
 class CartDiscountForm(forms.Form):
     """A discount on one line (``product``) or on the whole sale (empty)."""
 
-    product = forms.IntegerField(label=_("Line"), min_value=1, required=False)
+    product = forms.IntegerField(
+        label=_("Line"), min_value=1, max_value=ID_MAX, required=False
+    )
     kind = forms.ChoiceField(label=_("Discount type"), choices=DiscountKind.choices)
     value = _amount_field(_("Discount"), required=True)
 
@@ -143,7 +148,7 @@ def pay_balance(data) -> dict:
             value = money(Decimal(str(data.get(name) or "0").replace(",", ".")))
         except (InvalidOperation, ValueError):
             return ZERO
-        return max(value, ZERO)
+        return max(value, ZERO) if value.is_finite() else ZERO
 
     total = amount("total")
     cash = amount("tendered")
