@@ -26,7 +26,7 @@ from inventory.exceptions import InsufficientStock
 from inventory.models import MovementKind, Product
 from inventory.selectors import products_for_sale, stock_levels
 from inventory.services import stock_put, stock_take
-from kasserpro.errors import InvalidState, ValidationFailed
+from kasserpro.errors import InvalidState, NotFound, ValidationFailed
 from kasserpro.money import GRAM, ZERO, money
 from orders.models import (
     Order,
@@ -401,7 +401,9 @@ def _draft_lock(order: Order) -> Order:
 def _draft_item(order: Order, item_id: int) -> OrderItem:
     item = order.items.select_related("product").filter(pk=item_id).first()
     if item is None:
-        raise ValidationFailed({"item": [_("No such line in this order.")]})
+        # The line is named in the URL: a line of another order (or another
+        # tenant's) is a missing object, as the contract answers those.
+        raise NotFound(_("No such line in this order."))
     return item
 
 

@@ -338,3 +338,19 @@ def test_order_tax_by_rate_groups_lines(lab, api_for):
     assert rates["0.00"]["tax"] == "0.00"
     assert rates["14.00"]["tax"] == "1.23"  # 10.00 * 14 / 114
     assert rates["14.00"]["taxable"] == "8.77"
+
+
+def test_draft_item_of_another_order_is_404(lab, api_for):
+    client = api_for(lab.user("c1"))
+    first = draft(client, lab.product("P2"))
+    second = draft(client, lab.product("P2"))
+
+    response = client.patch(
+        f"/api/orders/{second['id']}/items/{first['items'][0]['id']}/",
+        {"quantity": "2"},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="other-line",
+    )
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
