@@ -121,9 +121,10 @@ class ShiftCloseOtherApi(TenantApiView):
     @extend_schema(request=ShiftCloseInSerializer, responses=ShiftDetailSerializer)
     @idempotent
     def post(self, request, shift_id: int):
+        shift = _shift(request.user, shift_id)
         data = validated(ShiftCloseInSerializer, request.data)
         shift = shift_close(
-            shift=_shift(request.user, shift_id),
+            shift=shift,
             counted_cash=data["counted_cash"],
             closed_by=request.user,
         )

@@ -303,9 +303,10 @@ class OrderItemAddApi(OrderApiView):
     @extend_schema(request=LineInSerializer, responses={201: OrderSerializer})
     @idempotent
     def post(self, request, order_id: int):
+        order = self.order(order_id)
         data = validated(LineInSerializer, request.data)
         order = services.order_item_add(
-            order=self.order(order_id), user=request.user, item=_lines([data])[0]
+            order=order, user=request.user, item=_lines([data])[0]
         )
         return self.answer(order, status.HTTP_201_CREATED)
 
@@ -314,9 +315,10 @@ class OrderItemApi(OrderApiView):
     @extend_schema(request=ItemChangeInSerializer, responses=OrderSerializer)
     @idempotent
     def patch(self, request, order_id: int, item_id: int):
+        order = self.order(order_id)
         data = validated(ItemChangeInSerializer, request.data)
         order = services.order_item_change(
-            order=self.order(order_id),
+            order=order,
             user=request.user,
             item_id=item_id,
             quantity=data["quantity"],
@@ -338,9 +340,10 @@ class OrderDiscountApi(OrderApiView):
     @extend_schema(request=OrderDiscountInSerializer, responses=OrderSerializer)
     @idempotent
     def post(self, request, order_id: int):
+        order = self.order(order_id)
         data = validated(OrderDiscountInSerializer, request.data)
         order = services.order_discount_set(
-            order=self.order(order_id),
+            order=order,
             user=request.user,
             discount=_discount(data),
             approval=_approval(data.get("approval")),
@@ -352,9 +355,10 @@ class OrderCompleteApi(OrderApiView):
     @extend_schema(request=CompleteInSerializer, responses=OrderSerializer)
     @idempotent
     def post(self, request, order_id: int):
+        order = self.order(order_id)
         data = validated(CompleteInSerializer, request.data)
         order = services.order_complete(
-            order=self.order(order_id),
+            order=order,
             user=request.user,
             payments=_payments(data["payments"]),
         )
@@ -373,10 +377,11 @@ class OrderRefundApi(OrderApiView):
     @extend_schema(request=RefundInSerializer, responses={201: RefundSerializer})
     @idempotent
     def post(self, request, order_id: int):
+        order = self.order(order_id)
         data = validated(RefundInSerializer, request.data)
         lines = data.get("lines")
         refund = services.order_refund(
-            order=self.order(order_id),
+            order=order,
             user=request.user,
             lines=[(line["item"], line["quantity"]) for line in lines]
             if lines
