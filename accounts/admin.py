@@ -1,3 +1,4 @@
+from axes.utils import reset as axes_reset
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -142,7 +143,19 @@ class UserAdmin(TenantAdmin, DjangoUserAdmin):
             return True
         return request.user.role == Role.ADMIN or obj.role != Role.ADMIN
 
-    actions = ["revoke_sessions"]
+    actions = ["revoke_sessions", "unlock_logins"]
+
+    @admin.action(description=_("Unlock logins locked after wrong passwords"))
+    def unlock_logins(self, request, queryset):
+        # django-axes keeps the failed attempts by username (and address);
+        # clearing them for the tenant's own users ends every lockout of
+        # theirs at once.
+        usernames = list(queryset.values_list("username", flat=True))
+        for username in usernames:
+            axes_reset(username=username)
+        self.message_user(
+            request, _("Unlocked %(count)d user(s).") % {"count": len(usernames)}
+        )
 
     @admin.action(
         description=_("Revoke all sessions and tokens"), permissions=["revoke"]

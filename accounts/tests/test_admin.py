@@ -350,3 +350,27 @@ def test_admin_revoke_action_cannot_reach_another_tenant(lab):
 
     c1.refresh_from_db()
     assert c1.token_version == version
+
+
+def test_admin_unlock_action_ends_a_lockout(lab):
+    from rest_framework.test import APIClient
+
+    def login(password):
+        return APIClient().post(
+            "/api/auth/token/",
+            {"username": "c1", "password": password},
+            format="json",
+        )
+
+    for _ in range(5):
+        login("wrong")
+    assert login("kasserpro-demo").status_code == 429
+    admin_client = Client()
+    admin_client.force_login(lab.user("admin-a"))
+
+    admin_client.post(
+        "/admin/accounts/user/",
+        {"action": "unlock_logins", "_selected_action": [lab.user("c1").pk]},
+    )
+
+    assert login("kasserpro-demo").status_code == 200
