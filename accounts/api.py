@@ -9,8 +9,12 @@ from rest_framework_simplejwt.serializers import TokenObtainSerializer
 
 from accounts.exceptions import AccountLocked
 from accounts.permissions import IsTenantAdmin
-from accounts.selectors import user_get_in_tenant, user_sessions
-from accounts.services import user_revoke_sessions, user_session_end
+from accounts.selectors import user_get_in_tenant, user_sessions, web_sessions
+from accounts.services import (
+    user_revoke_sessions,
+    user_session_end,
+    web_session_end,
+)
 from accounts.tokens import refresh_rotate, token_logout, token_pair_for
 from kasserpro.api import TenantApiView, validated
 from kasserpro.errors import NotFound
@@ -128,6 +132,29 @@ class MySessionEndApi(TenantApiView):
     @extend_schema(request=None, responses={204: None})
     def post(self, request, session_id: int):
         if not user_session_end(user=request.user, session_id=session_id):
+            raise NotFound()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class WebSessionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    user_agent = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    last_seen_at = serializers.DateTimeField()
+
+
+class MyWebSessionsApi(TenantApiView):
+    @extend_schema(responses=WebSessionSerializer(many=True))
+    def get(self, request):
+        return Response(
+            WebSessionSerializer(web_sessions(user=request.user), many=True).data
+        )
+
+
+class MyWebSessionEndApi(TenantApiView):
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request, web_session_id: int):
+        if not web_session_end(user=request.user, web_session_id=web_session_id):
             raise NotFound()
         return Response(status=status.HTTP_204_NO_CONTENT)
 

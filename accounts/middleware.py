@@ -2,6 +2,7 @@ import time
 
 from django.urls import reverse
 
+from accounts.services import web_session_seen
 from kasserpro.tenancy import scopes_disabled, tenant_scope
 
 
@@ -38,7 +39,8 @@ class SessionIdleMiddleware:
     """End a web session after SESSION_IDLE_SECONDS without a request.
 
     The session's expiry is pushed forward at most every five minutes, so
-    an active till does not write its session on every click.
+    an active till does not write its session on every click; the same beat
+    keeps the user's list of their own web sessions fresh.
     """
 
     refresh_every = 300
@@ -51,4 +53,6 @@ class SessionIdleMiddleware:
             now = int(time.time())
             if now - request.session.get("seen", 0) > self.refresh_every:
                 request.session["seen"] = now
+                if request.session.session_key:
+                    web_session_seen(request=request)
         return self.get_response(request)

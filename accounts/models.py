@@ -154,3 +154,22 @@ class RefreshRotation(models.Model):
 
     def __str__(self):
         return str(self.token_id)
+
+
+class WebSession(models.Model):
+    """A browser signed in as a user, so the user can see and end it.
+
+    Django's session table cannot be searched by user; this row names the
+    session key and is kept fresh by SessionIdleMiddleware.
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="web_sessions"
+    )
+    session_key = models.CharField(max_length=40, unique=True)
+    user_agent = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_seen_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.user_id}:{self.created_at:%Y-%m-%d %H:%M}"

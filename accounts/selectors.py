@@ -1,7 +1,8 @@
+from django.contrib.sessions.models import Session
 from django.utils import timezone
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
-from accounts.models import Branch, Role, User
+from accounts.models import Branch, Role, User, WebSession
 from kasserpro.errors import NotFound
 
 BRANCH_HEADER = "HTTP_X_BRANCH_ID"
@@ -49,4 +50,14 @@ def user_sessions(*, user: User) -> list:
         OutstandingToken.objects.filter(
             user=user, expires_at__gt=timezone.now(), blacklistedtoken__isnull=True
         ).order_by("-created_at")
+    )
+
+
+def web_sessions(*, user: User) -> list:
+    """Return the browsers signed in as ``user`` that are still alive."""
+    alive = Session.objects.filter(expire_date__gt=timezone.now()).values("session_key")
+    return list(
+        WebSession.objects.filter(user=user, session_key__in=alive).order_by(
+            "-last_seen_at"
+        )
     )

@@ -1,13 +1,15 @@
 import logging
 from dataclasses import dataclass
 
+from django.contrib.sessions.models import Session
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework_simplejwt.token_blacklist.models import (
     BlacklistedToken,
     OutstandingToken,
 )
 
-from accounts.models import Role, User
+from accounts.models import Role, User, WebSession
 from accounts.tokens import user_tokens_revoke
 from kasserpro.errors import PermissionDenied
 
@@ -70,4 +72,26 @@ def user_session_end(*, user: User, session_id: int) -> bool:
     if token is None:
         return False
     BlacklistedToken.objects.get_or_create(token=token)
+    return True
+
+
+def web_session_seen(*, request) -> None:
+    """Record that the signed-in browser of ``request`` is still in use."""
+    WebSession.objects.update_or_create(
+        session_key=request.session.session_key,
+        defaults={
+            "user": request.user,
+            "last_seen_at": timezone.now(),
+            "user_agent": request.headers.get("User-Agent", "")[:200],
+        },
+    )
+
+
+def web_session_end(*, user: User, web_session_id: int) -> bool:
+    """Sign out one of ``user``'s own browsers; False if it is not theirs."""
+    web_session = WebSession.objects.filter(pk=web_session_id, user=user).first()
+    if web_session is None:
+        return False
+    Session.objects.filter(session_key=web_session.session_key).delete()
+    web_session.delete()
     return True

@@ -24,6 +24,16 @@ api_patterns = [
         name="my-session-end",
     ),
     path(
+        "me/web-sessions/",
+        accounts_api.MyWebSessionsApi.as_view(),
+        name="my-web-sessions",
+    ),
+    path(
+        "me/web-sessions/<int:web_session_id>/end/",
+        accounts_api.MyWebSessionEndApi.as_view(),
+        name="my-web-session-end",
+    ),
+    path(
         "users/<int:user_id>/revoke-sessions/",
         accounts_api.UserRevokeSessionsApi.as_view(),
         name="user-revoke-sessions",

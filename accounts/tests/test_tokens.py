@@ -221,3 +221,27 @@ def test_forwarded_for_is_not_trusted_by_default(lab):
         login(APIClient(HTTP_X_FORWARDED_FOR=f"192.0.2.{i}"), password="wrong")
 
     assert login(APIClient(HTTP_X_FORWARDED_FOR="192.0.2.99")).status_code == 429
+
+
+def test_user_lists_and_ends_own_web_sessions(lab):
+    from django.test import Client
+
+    till, office = Client(HTTP_USER_AGENT="till"), Client(HTTP_USER_AGENT="office")
+    for browser in (till, office):
+        browser.force_login(lab.user("c1"))
+        assert browser.get("/").status_code == 200
+
+    listed = till.get("/api/me/web-sessions/").json()
+    assert sorted(s["user_agent"] for s in listed) == ["office", "till"]
+
+    office_id = next(s["id"] for s in listed if s["user_agent"] == "office")
+    csrf_free = APIClient()
+    csrf_free.force_authenticate(lab.user("c1"))
+    assert csrf_free.post(f"/api/me/web-sessions/{office_id}/end/").status_code == 204
+
+    assert office.get("/").status_code == 302  # signed out: back to login
+    assert till.get("/").status_code == 200
+    other = APIClient()
+    other.force_authenticate(lab.user("c2"))
+    till_id = next(s["id"] for s in listed if s["user_agent"] == "till")
+    assert other.post(f"/api/me/web-sessions/{till_id}/end/").status_code == 404

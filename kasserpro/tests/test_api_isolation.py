@@ -8,9 +8,11 @@ how to name an object for a new kind of id.
 import re
 
 import pytest
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
+from accounts.models import WebSession
 from accounts.tokens import token_pair_for
 from kasserpro.tenancy import scopes_disabled
 from kasserpro.tests.helpers import send
@@ -38,6 +40,9 @@ def tenant_a_objects(lab):
     lab.shift_open("c1")
     sale = lab.sale("c1", [("P2", 1)])
     token_pair_for(lab.user("c1"))
+    browser = Client()
+    browser.force_login(lab.user("c1"))
+    browser.get("/")
     with scopes_disabled():
         shift = sale.shift
         item = sale.items.first()
@@ -48,6 +53,7 @@ def tenant_a_objects(lab):
         "shift_id": shift.pk,
         "user_id": lab.user("c1").pk,
         "session_id": OutstandingToken.objects.filter(user=lab.user("c1")).first().pk,
+        "web_session_id": WebSession.objects.get(user=lab.user("c1")).pk,
     }
 
 
