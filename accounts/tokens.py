@@ -6,7 +6,7 @@ revocation ends every token at once without a list of them.
 """
 
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from django.db import transaction
 from django.db.models import F
@@ -24,6 +24,9 @@ from accounts.models import RefreshRotation, RevokedAccessToken, User
 logger = logging.getLogger("kasserpro.security")
 
 VERSION_CLAIM = "ver"
+# A rotated refresh token seen again within this long is a racing duplicate
+# of the same client's request; later it is a copy somebody kept.
+RACE_GRACE = timedelta(seconds=5)
 TENANT_CLAIM = "tenant"
 
 
@@ -47,9 +50,9 @@ def refresh_rotate(raw: str) -> dict:
     """Trade a refresh token for a new pair; the old one dies.
 
     The outstanding-token row is locked while it is checked and blacklisted,
-    so two refreshes racing with one token give one new pair. A refresh
-    token presented after it was rotated is taken as stolen: every token of
-    its user is revoked. Raises InvalidToken.
+    so two refreshes racing with one token give one new pair and the other
+    is refused. A refresh token presented again after RACE_GRACE is taken as
+    stolen: every token of its user is revoked. Raises InvalidToken.
     """
     try:
         payload = UntypedToken(raw).payload  # signature, expiry, audience
@@ -69,9 +72,14 @@ def refresh_rotate(raw: str) -> dict:
         if user is None or not user.is_active or not claims_match(payload, user):
             raise InvalidToken("Token is no longer valid.")
         if BlacklistedToken.objects.filter(token=outstanding).exists():
-            reused = RefreshRotation.objects.filter(token=outstanding).exists()
-            if not reused:
+            rotation = RefreshRotation.objects.filter(token=outstanding).first()
+            if rotation is None:  # ended by logout, not rotated
                 raise InvalidToken("Token is no longer valid.")
+            if timezone.now() - rotation.rotated_at < RACE_GRACE:
+                # The same client sent it twice at once (a retry racing the
+                # first try): this copy loses, the rotated pair stays good.
+                raise InvalidToken("Token was just used.")
+            reused = True
         else:
             reused = False
             BlacklistedToken.objects.create(token=outstanding)

@@ -71,9 +71,20 @@ def test_refresh_rotates_and_the_old_token_is_dead(lab):
     assert reused.json()["code"] == "not_authenticated"
 
 
+def _rotated_a_while_ago():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounts.models import RefreshRotation
+
+    RefreshRotation.objects.update(rotated_at=timezone.now() - timedelta(minutes=1))
+
+
 def test_refresh_reuse_kills_the_whole_family(lab):
     pair = tokens()
     rotated = refresh(pair["refresh"]).json()
+    _rotated_a_while_ago()
 
     assert refresh(pair["refresh"]).status_code == 401  # theft detected
 
@@ -89,6 +100,17 @@ def test_two_refreshes_racing_with_one_token_one_wins(lab_tx):
     responses = race(lambda: refresh(pair["refresh"]), lambda: refresh(pair["refresh"]))
 
     assert sorted(r.status_code for r in responses) == [200, 401]
+    winner = next(r for r in responses if r.status_code == 200).json()
+    assert me(winner["access"]).status_code == 200
+    assert refresh(winner["refresh"]).status_code == 200
+
+
+def test_refresh_reuse_right_after_rotation_is_refused_without_revoking(lab):
+    pair = tokens()
+    rotated = refresh(pair["refresh"]).json()
+
+    assert refresh(pair["refresh"]).status_code == 401
+    assert me(rotated["access"]).status_code == 200
 
 
 @pytest.mark.parametrize("forgery", ["other_key", "alg_none", "edited_unsigned"])
