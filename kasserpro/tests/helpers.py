@@ -5,9 +5,6 @@ import itertools
 
 from django.core.management import call_command
 
-from inventory.models import BranchStock
-from kasserpro.tenancy import scopes_disabled
-
 _keys = itertools.count()
 
 
@@ -34,10 +31,8 @@ def checkout(client, product, quantity="1", payments=None):
 
 
 def stock_of(lab, sku, branch="A1", tenant="tenant-a"):
-    with scopes_disabled():
-        return BranchStock.objects.get(
-            branch=lab.branches[branch], product=lab.product(sku, tenant)
-        ).quantity
+    # A branch belongs to one tenant; ``tenant`` is kept for the callers.
+    return lab.stock(sku, branch)
 
 
 def ledgers_balance() -> None:

@@ -5,16 +5,14 @@ walked without editing this test; it fails until the fixture below knows
 how to name an object for a new kind of id.
 """
 
-import re
-
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
 from accounts.models import WebSession
 from accounts.tokens import token_pair_for
 from kasserpro.tenancy import scopes_disabled
+from kasserpro.testing import url_fill, url_parameters, url_routes
 from kasserpro.tests.helpers import send
 from orders.models import Order
 
@@ -23,15 +21,10 @@ pytestmark = pytest.mark.django_db
 METHODS = ["get", "post", "patch", "put", "delete"]
 
 
-def _api_routes(patterns=None, prefix=""):
-    for entry in patterns if patterns is not None else get_resolver().url_patterns:
-        route = prefix + str(entry.pattern)
-        if isinstance(entry, URLResolver):
-            yield from _api_routes(entry.url_patterns, route)
-        elif (
-            isinstance(entry, URLPattern) and route.startswith("api/") and "<" in route
-        ):
-            yield route, entry
+def _api_routes():
+    for route, pattern in url_routes():
+        if route.startswith("api/") and "<" in route:
+            yield route, pattern
 
 
 @pytest.fixture
@@ -76,13 +69,11 @@ def test_every_object_url_answers_other_tenant_404(lab, api_for, tenant_a_object
     tried = 0
 
     for route, pattern in _api_routes():
-        names = re.findall(r"<(?:\w+:)?(\w+)>", route)
+        names = url_parameters(route)
         assert all(name in tenant_a_objects for name in names), (
             f"teach tenant_a_objects to name {names} for {route}"
         )
-        url = "/" + re.sub(
-            r"<(?:\w+:)?(\w+)>", lambda m: str(tenant_a_objects[m.group(1)]), route
-        )
+        url = url_fill(route, tenant_a_objects)
         allowed = pattern.callback.view_class().allowed_methods
         for method in METHODS:
             if method.upper() not in allowed:

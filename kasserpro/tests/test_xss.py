@@ -4,10 +4,10 @@ import re
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
 
 from inventory.models import Product
 from kasserpro.tenancy import scopes_disabled
+from kasserpro.testing import url_fill, url_parameters, url_routes
 
 pytestmark = pytest.mark.django_db
 
@@ -15,24 +15,17 @@ PAYLOAD = "<script>alert(1)</script><img src=x onerror=alert(2)>"
 TOKEN = re.compile(r"Bearer\s|eyJ[A-Za-z0-9_-]{10,}\.")
 
 
-def _html_routes(patterns=None, prefix=""):
+def _html_routes():
     """Yield (route, pattern) for every HTML page of the site (no API)."""
-    for entry in patterns if patterns is not None else get_resolver().url_patterns:
-        route = prefix + str(entry.pattern)
-        if route.startswith(("api/", "admin/", "static/")):
-            continue
-        if isinstance(entry, URLResolver):
-            yield from _html_routes(entry.url_patterns, route)
-        elif isinstance(entry, URLPattern):
-            yield route, entry
+    for route, pattern in url_routes():
+        if not route.startswith(("api/", "admin/", "static/")):
+            yield route, pattern
 
 
 def _fill(route: str, ids: dict) -> str | None:
-    names = re.findall(r"<(?:\w+:)?(\w+)>", route)
-    if any(name not in ids for name in names):
+    if any(name not in ids for name in url_parameters(route)):
         return None
-    path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(ids[m.group(1)]), route)
-    return "/" + path
+    return url_fill(route, ids)
 
 
 @pytest.fixture
